@@ -1,0 +1,56 @@
+# Safeguard: `make demo` serves the app with synthetic data; `make test` runs every check.
+SHELL := /bin/bash
+PYTHON ?= python3
+UV := $(PYTHON) -m uv
+VENV := .venv
+BIN := $(VENV)/bin
+PG_URL ?= postgres://postgres@127.0.0.1:5432/safeguard
+DEMO_PORT ?= 8000
+
+.PHONY: install demo test lint typecheck test-sqlite test-postgres system-deps bench docs clean
+
+$(BIN)/safeguard: pyproject.toml uv.lock
+	@$(PYTHON) -m uv --version >/dev/null 2>&1 || $(PYTHON) -m pip install --quiet --disable-pip-version-check uv
+	$(UV) sync --frozen --quiet
+	@touch $(BIN)/safeguard
+
+install: $(BIN)/safeguard
+
+# Debian packages the tests need (the browser tests drive Debian's chromium; never a downloaded browser).
+system-deps:
+	@if ! command -v chromium >/dev/null 2>&1; then \
+		echo "Installing Debian packages: chromium"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	fi
+
+demo: install
+	$(BIN)/safeguard demo --port $(DEMO_PORT)
+
+lint: install
+	$(BIN)/ruff check src tests
+
+typecheck: install
+	$(BIN)/mypy
+
+test-sqlite: install system-deps
+	@echo "== pytest on SQLite"
+	env -u DATABASE_URL $(BIN)/pytest
+
+test-postgres: install system-deps
+	@url="$${DATABASE_URL:-$(PG_URL)}"; \
+	if $(BIN)/python -c "import sys, psycopg; psycopg.connect(sys.argv[1].rsplit('/', 1)[0] + '/postgres', connect_timeout=3).close()" "$$url" 2>/dev/null; then \
+		echo "== pytest on PostgreSQL ($${url%%@*}@…)"; \
+		DATABASE_URL="$$url" $(BIN)/pytest; \
+	elif [ "$${SAFEGUARD_REQUIRE_POSTGRES:-}" = "1" ]; then \
+		echo "PostgreSQL is required (SAFEGUARD_REQUIRE_POSTGRES=1) but no server answers at $${url##*@}"; exit 1; \
+	else \
+		echo "No PostgreSQL server answers at $${url##*@}: skipping the PostgreSQL run (set DATABASE_URL to use another)."; \
+	fi
+
+test: lint typecheck test-sqlite test-postgres
+
+docs: install
+	$(BIN)/safeguard policy docs --output docs/policy.md
+
+clean:
+	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,32 @@
+"""Who a signed-in user is to Safeguard: a role, and the staff record or partner agency behind it."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+
+ROLE_CHOICES = [
+    ("practitioner", "Probation practitioner"),
+    ("spo", "Senior probation officer"),
+    ("head", "Head of delivery unit"),
+    ("qa", "Quality assurance"),
+    ("police", "Police domestic abuse unit"),
+    ("csc", "Children's social care"),
+    ("victim_worker", "Victim-facing worker"),
+    ("admin", "Administrator"),
+]
+PARTNER_ROLES = frozenset({"police", "csc"})
+
+
+class Profile(models.Model):
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="profile")
+    role = models.CharField(max_length=20, choices=ROLE_CHOICES)
+    unit = models.ForeignKey("workforce.DeliveryUnit", null=True, blank=True, on_delete=models.SET_NULL,
+                             help_text="The delivery unit (or partner agency's area) the user works in")
+
+    def __str__(self) -> str:
+        return f"{self.user} ({self.role})"
+
+    @property
+    def is_partner_agency(self) -> bool:
+        return self.role in PARTNER_ROLES

@@ -1,0 +1,42 @@
+"""Creating cases and the organisation records a case needs."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.db import transaction
+
+from safeguard.audit.log import write_audit
+from safeguard.cases.models import Case
+from safeguard.workforce.models import DeliveryUnit, Region, Staff
+
+DEFAULT_REGION = "Unassigned region"
+
+
+def ensure_unit(name: str, region: str = DEFAULT_REGION) -> DeliveryUnit:
+    unit = DeliveryUnit.objects.filter(name=name).first()
+    if unit is None:
+        unit = DeliveryUnit.objects.create(name=name, region=Region.objects.get_or_create(name=region)[0])
+    return unit
+
+
+def ensure_staff(member: dict[str, Any]) -> Staff:
+    """The staff record with this timeline ref, created from the timeline's description when new."""
+    staff = Staff.objects.filter(code=member["ref"]).first()
+    if staff is None:
+        qualified = member.get("qualified_on")
+        staff = Staff.objects.create(
+            code=member["ref"], grade=member["grade"], da_trained=bool(member.get("da_trained")),
+            qualified_on=date.fromisoformat(qualified) if qualified else None,
+        )
+    return staff
+
+
+@transaction.atomic
+def create_case(ref: str, unit: DeliveryUnit, *, born: date | None = None, gender: str = "", name: str = "",
+                user: AbstractBaseUser | AnonymousUser | None = None) -> Case:
+    case = Case.objects.create(ref=ref, unit=unit, born=born, gender=gender or "", name=name)
+    write_audit("case.created", user=user, case_ref=ref, object_type="case", object_id=str(case.pk))
+    return case

@@ -1,0 +1,213 @@
+"""The `safeguard` command."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import tempfile
+import time
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+EXIT_BAD_INPUT = 2
+
+
+def _setup_django(database_url: str | None = None) -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "safeguard.settings")
+    if database_url:
+        os.environ["DATABASE_URL"] = database_url
+    import django
+
+    django.setup()
+
+
+def _migrate_quietly() -> None:
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0, interactive=False)
+
+
+class Progress:
+    """Progress on a terminal, silence otherwise (and always with --json)."""
+
+    def __init__(self, label: str, total: int, quiet: bool):
+        self.label, self.total = label, total
+        self.enabled = not quiet and sys.stderr.isatty()
+        self.done = 0
+        self.started = time.monotonic()
+
+    def step(self, n: int = 1) -> None:
+        self.done += n
+        if self.enabled:
+            sys.stderr.write(f"\r{self.label}: {self.done}/{self.total}")
+            sys.stderr.flush()
+
+    def finish(self) -> float:
+        if self.enabled:
+            sys.stderr.write("\n")
+        return time.monotonic() - self.started
+
+
+def _fail(message: str, code: int = EXIT_BAD_INPUT) -> int:
+    print(f"safeguard: {message}", file=sys.stderr)
+    return code
+
+
+# -- commands ---------------------------------------------------------------------------------------
+def cmd_import(args: argparse.Namespace) -> int:
+    from safeguard.timeline.validate import TimelineError, load_file
+
+    try:
+        timelines = [load_file(path) for path in args.files]  # validate everything before writing anything
+    except TimelineError as exc:
+        return _fail(str(exc))
+    _setup_django()
+    from safeguard.timeline.importer import ImportRefused, import_timeline
+
+    progress = Progress("Importing", len(timelines), args.json)
+    imported, errors, events = [], [], 0
+    for timeline in timelines:
+        try:
+            case = import_timeline(timeline, replace=args.replace)
+            imported.append(case.ref)
+            events += len(timeline.events)
+        except ImportRefused as exc:
+            errors.append(str(exc))
+        progress.step()
+    seconds = progress.finish()
+    summary = {"imported": imported, "events": events, "errors": errors, "seconds": round(seconds, 3)}
+    if args.json:
+        print(json.dumps(summary))
+    else:
+        print(f"Imported {len(imported)} case(s), {events} event(s) in {seconds:.1f}s; {len(errors)} error(s).")
+        for error in errors:
+            print(f"  {error}", file=sys.stderr)
+    return EXIT_BAD_INPUT if errors else 0
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    _setup_django()
+    from safeguard.cases.models import Case
+    from safeguard.timeline.exporter import export_case
+
+    case = Case.objects.filter(ref=args.case_ref, archived_at=None).first()
+    if case is None:
+        return _fail(f"no case with ref {args.case_ref!r}")
+    text = json.dumps(export_case(case), indent=2)
+    if args.output:
+        Path(args.output).write_text(text + "\n")
+    else:
+        print(text)
+    return 0
+
+
+def cmd_replay(args: argparse.Namespace) -> int:
+    from safeguard.policy.policyfile import PolicyError, load_policy
+    from safeguard.timeline.validate import TimelineError, load_file
+
+    try:
+        timelines = [load_file(path) for path in args.files]
+        policy = load_policy(args.policy) if args.policy else None
+    except (TimelineError, PolicyError) as exc:
+        return _fail(str(exc))
+    with tempfile.TemporaryDirectory(prefix="safeguard-replay-") as scratch:
+        # A throwaway database: replay never touches the real one.
+        _setup_django(f"sqlite:///{Path(scratch) / 'replay.sqlite3'}")
+        _migrate_quietly()
+        from safeguard.timeline.replay import replay_timeline
+
+        for timeline in timelines:
+            result = replay_timeline(timeline, policy)
+            if args.json:
+                print(json.dumps(result, indent=2))
+            else:
+                _print_replay(result)
+    return 0
+
+
+def _print_replay(result: dict[str, Any]) -> None:
+    print(f"Case {result['case']}")
+    for checkpoint in result["checkpoints"]:
+        print(f"  {checkpoint['on']}  concern: {checkpoint['concern']}")
+        for o in checkpoint["obligations"]:
+            print(f"    {o['status']:<8} {o['kind']:<26} due {o['due']}  ({o['rule']})")
+            print(f"             {o['reason']}")
+
+
+def cmd_policy_show(args: argparse.Namespace) -> int:
+    from safeguard.policy.catalogue import policy_document
+    from safeguard.policy.policyfile import PolicyError, load_policy
+
+    try:
+        policy = load_policy(args.policy)
+    except PolicyError as exc:
+        return _fail(str(exc))
+    document = policy_document(policy)
+    if args.json:
+        print(json.dumps(document, indent=2, default=str))
+        return 0
+    print(f"{document['name']} (version {document['version']})")
+    for item in document["rules"]:
+        print(f"\n{item['number']:>2}. {item['id']}  [{', '.join(item['kinds'])}]")
+        print(f"    trigger:   {item['trigger']}")
+        print(f"    deadline:  {item['deadline']}")
+        print(f"    discharge: {item['discharge']}")
+        print(f"    settings:  {', '.join(f'{k}={v}' for k, v in item['settings'].items()) or 'none'}")
+        print(f"    source:    {item['source']}")
+    return 0
+
+
+def cmd_manage(args: argparse.Namespace) -> int:
+    _setup_django()
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(["safeguard manage", *args.rest])
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="safeguard", description="Safeguard: domestic-abuse case supervision.")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("import", help="import timeline files (all are validated before anything is written)")
+    p.add_argument("files", nargs="+")
+    p.add_argument("--replace", action="store_true", help="replace a case that already exists (the old is archived)")
+    p.add_argument("--json", action="store_true", help="print a JSON summary, no progress")
+    p.set_defaults(fn=cmd_import)
+
+    p = sub.add_parser("export", help="export a case as a timeline")
+    p.add_argument("case_ref")
+    p.add_argument("-o", "--output", help="write to this file instead of standard output")
+    p.set_defaults(fn=cmd_export)
+
+    p = sub.add_parser("replay", help="replay timelines on a throwaway database and report obligations")
+    p.add_argument("files", nargs="+")
+    p.add_argument("--json", action="store_true", help="print one JSON document per file")
+    p.add_argument("--policy", help="a policy file (TOML) to replay under instead of the default")
+    p.set_defaults(fn=cmd_replay)
+
+    p = sub.add_parser("policy", help="the safeguarding policy")
+    policy_sub = p.add_subparsers(dest="policy_command", required=True)
+    show = policy_sub.add_parser("show", help="print every rule with its settings and source")
+    show.add_argument("--policy", help="a regional policy file layered over the default")
+    show.add_argument("--json", action="store_true")
+    show.set_defaults(fn=cmd_policy_show)
+
+    p = sub.add_parser("manage", help="run a Django management command", add_help=False)
+    p.add_argument("rest", nargs=argparse.REMAINDER)
+    p.set_defaults(fn=cmd_manage)
+
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    result: int = args.fn(args)
+    return result
+
+
+if __name__ == "__main__":
+    sys.exit(main())

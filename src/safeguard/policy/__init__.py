@@ -1,0 +1,1 @@
+"""The pure safeguarding policy core: no Django, no I/O, no clock."""

@@ -1,0 +1,141 @@
+"""Evaluate a case's facts against the policy: every rule, then waivers, end of supervision, concern."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, replace
+from datetime import date
+from typing import Any
+
+from safeguard.policy import calendar
+from safeguard.policy.facts import CaseFacts, Event
+from safeguard.policy.obligations import Obligation, concern_level
+from safeguard.policy.policyfile import Policy
+
+RuleFunction = Callable[["RuleContext"], Iterable[Obligation]]
+
+
+@dataclass(frozen=True)
+class RuleSpec:
+    number: int
+    id: str
+    kinds: tuple[str, ...]
+    title: str
+    trigger: str
+    deadline: str
+    discharge: str
+    source: str
+    waivable: bool
+    fn: RuleFunction
+
+
+RULES: dict[str, RuleSpec] = {}
+
+
+def rule(number: int, id: str, kinds: tuple[str, ...] | str, *, title: str, trigger: str, deadline: str,
+         discharge: str, source: str, waivable: bool = False) -> Callable[[RuleFunction], RuleFunction]:
+    """Register a rule function with its catalogue entry (policy.md)."""
+
+    def register(fn: RuleFunction) -> RuleFunction:
+        if id in RULES:
+            raise ValueError(f"rule {id} registered twice")
+        RULES[id] = RuleSpec(number=number, id=id, kinds=(kinds,) if isinstance(kinds, str) else kinds,
+                             title=title, trigger=trigger, deadline=deadline, discharge=discharge,
+                             source=source, waivable=waivable, fn=fn)
+        return fn
+
+    return register
+
+
+def catalogue() -> list[RuleSpec]:
+    from safeguard.policy import rules  # noqa: F401  (registers the rule functions)
+
+    return sorted(RULES.values(), key=lambda spec: spec.number)
+
+
+class RuleContext:
+    """What a rule function gets: the facts as of the evaluation date, and its own settings."""
+
+    def __init__(self, spec: RuleSpec, facts: CaseFacts, as_of: date, policy: Policy):
+        self.spec = spec
+        self.facts = facts
+        self.as_of = as_of
+        self.policy = policy
+
+    def setting(self, name: str, on: date | None = None) -> Any:
+        return self.policy.rule_settings(self.spec.id, on or self.as_of)[name]
+
+    def other_setting(self, rule_id: str, name: str, on: date | None = None) -> Any:
+        return self.policy.rule_settings(rule_id, on or self.as_of)[name]
+
+    @staticmethod
+    def working_days(start: date, days: int) -> date:
+        return calendar.add_working_days(start, days)
+
+    def obligation(self, kind: str, anchor: str, opened: date, due: date, reason: str, *,
+                   trigger: Event | None = None, **flags: Any) -> Obligation:
+        return Obligation(kind=kind, rule=self.spec.id, key=f"{self.spec.id}:{anchor}", opened=opened, due=due,
+                          reason=reason, policy_version=self.policy.version_on(opened),
+                          trigger=trigger.seq if trigger else None, **flags)
+
+    def discharge(self, obligation: Obligation, event: Event | None, note: str = "") -> Obligation:
+        """Close the obligation as done by `event`, when there is one."""
+        if event is None:
+            return obligation
+        return obligation.close(event.on, "done", event.seq, note)
+
+
+@dataclass(frozen=True)
+class Evaluation:
+    as_of: date
+    obligations: tuple[Obligation, ...]
+    concern: str
+
+    def open(self) -> list[Obligation]:
+        return [o for o in self.obligations if o.is_open_on(self.as_of)]
+
+
+def evaluate(facts: CaseFacts, as_of: date, policy: Policy) -> Evaluation:
+    """All obligations the case has had up to `as_of`, with their status on that day, and the concern."""
+    facts = facts.until(as_of)
+    found: dict[str, Obligation] = {}
+    for spec in catalogue():
+        for obligation in spec.fn(RuleContext(spec, facts, as_of, policy)):
+            if obligation.opened > as_of:
+                continue
+            if obligation.closed_on is not None and obligation.closed_on > as_of:
+                obligation = _reopen(obligation)
+            found[obligation.key] = obligation
+    ended = facts.ended_on
+    obligations = [_apply_waivers(o, facts) for o in found.values() if ended is None or o.opened <= ended]
+    obligations = [_apply_end_of_supervision(o, facts) for o in obligations]
+    obligations.sort(key=lambda o: (o.due, o.opened, o.kind, o.key))
+    day = as_of
+    children = bool(facts.children_on(day)) or bool(facts.pregnancies())
+    due_soon = calendar.add_working_days(day, policy.section("concern", day)["due_soon_working_days"])
+    concern = concern_level(obligations, day, high_risk_or_children=facts.is_high_rosh_on(day) or children,
+                            due_soon=due_soon)
+    return Evaluation(as_of=as_of, obligations=tuple(obligations), concern=concern)
+
+
+def _reopen(obligation: Obligation) -> Obligation:
+    return replace(obligation, closed_on=None, closed_as=None, closed_by=None, closed_note="")
+
+
+def _apply_waivers(obligation: Obligation, facts: CaseFacts) -> Obligation:
+    spec = RULES[obligation.rule]
+    if not spec.waivable or obligation.closed_on is not None:
+        return obligation
+    for event in facts.of_type("manager_decision"):
+        if event.get("about") == obligation.kind and event.on >= obligation.opened:
+            note = f"{event.get('decision', '')} ({event.get('by', 'manager')})".strip()
+            return obligation.close(event.on, "waived", event.seq, note)
+    return obligation
+
+
+def _apply_end_of_supervision(obligation: Obligation, facts: CaseFacts) -> Obligation:
+    ended = facts.ended_on
+    if ended is None or obligation.closed_on is not None or obligation.opened > ended:
+        return obligation
+    event = facts.last("supervision_ended")
+    return obligation.close(ended, "waived", event.seq if event else None, "Supervision ended")

@@ -1,0 +1,220 @@
+"""Rules 17, 18 and 22: keeping victims and new partners safe (MARAC, victim safety work, disclosure)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date
+
+from safeguard.policy.calendar import add_months, long_date
+from safeguard.policy.engine import RuleContext, rule
+from safeguard.policy.facts import CaseFacts, Event, Person
+from safeguard.policy.obligations import Obligation
+from safeguard.policy.rules.interventions import programme_name, programme_ordered
+
+SAFETY_WORKERS = frozenset({"partner_link_worker", "victim_liaison", "idva"})
+
+
+def describe_person(facts: CaseFacts, ref: str) -> str:
+    """'V1 (partner, a known victim)': a person as a reason sentence names them."""
+    person = facts.person(ref)
+    if person is None:
+        return ref
+    words = [person.relationship.replace("_", " ")]
+    if person.victim or person in facts.victims():
+        words.append("a known victim")
+    return f"{ref} ({', '.join(words)})"
+
+
+# -- rule 17 ------------------------------------------------------------------------------------------
+
+def _is_domestic_incident(facts: CaseFacts, incident: Event) -> bool:
+    if incident.get("domestic"):
+        return True
+    victim = facts.person(incident.get("victim", ""))
+    return victim is not None and victim.is_domestic
+
+
+def _marac_criteria(ctx: RuleContext) -> Iterator[tuple[Event, str]]:
+    """Each event that meets a MARAC referral criterion, with the criterion in words."""
+    facts = ctx.facts
+    incidents = [e for e in facts.of_type("police_incident") if _is_domestic_incident(facts, e)]
+    for event in facts.events:
+        if event.type == "assessed" and event.get("dash_yes") is not None:
+            threshold = ctx.setting("dash_threshold", event.on)
+            if event.data["dash_yes"] >= threshold:
+                yield event, (f"the DASH risk checklist of {long_date(event.on)} has {event.data['dash_yes']} "
+                              f"yes answers ({threshold} or more is visible high risk)")
+        elif event.type == "police_incident" and event in incidents:
+            features = [f for f in event.get("features", []) if f in ctx.setting("high_risk_features", event.on)]
+            if features:
+                named = ", ".join(f.replace("_", " ") for f in features)
+                yield event, f"the domestic police incident of {long_date(event.on)} involved {named}"
+                continue
+            months = ctx.setting("incidents_months", event.on)
+            since = add_months(event.on, -months)
+            count = sum(1 for e in incidents if since < e.on and e.seq <= event.seq)
+            if count >= ctx.setting("incidents_threshold", event.on):
+                yield event, f"{count} domestic police incidents in the {months} months to {long_date(event.on)}"
+
+
+def _marac_closer(facts: CaseFacts, trigger: Event, opened: date) -> Event | None:
+    """The first MARAC referral or manager decision about one, recorded after the trigger."""
+    return next((e for e in facts.events if e.seq > trigger.seq and e.on >= opened and (
+        e.type == "marac_referred" or e.type == "manager_decision" and e.get("about") == "marac_referral")), None)
+
+
+@rule(17, "marac-referral", "marac_referral",
+      title="A case that meets the MARAC criteria is referred",
+      trigger="DASH 14 or more yes answers; 3 or more domestic police incidents within 12 months; or a domestic "
+              "incident with strangulation, threats to kill, a weapon or stalking",
+      deadline="2 working days",
+      discharge="MARAC referral, or a manager decision (waiver) with reasons",
+      source="SafeLives MARAC referral criteria (visible high risk, escalation, professional judgement)",
+      waivable=True)
+def marac_referral(ctx: RuleContext) -> Iterator[Obligation]:
+    """Interpretation: an incident counts when the police flagged it domestic or its victim is a partner or
+    family member. While a MARAC obligation is open, further criteria met are covered by it; once a
+    referral (or a manager's decision) is recorded, a new criterion met afterwards (for example a further
+    incident within 12 months, SafeLives' "repeat" criterion) raises a new obligation. Critical: overdue on
+    a case with high RoSH or children makes the concern immediate.
+    """
+    facts = ctx.facts
+    covered_until: Event | None = None  # criteria met up to this event are covered by an earlier obligation
+    covered = False
+    for trigger, why in _marac_criteria(ctx):
+        if covered and (covered_until is None or trigger.seq < covered_until.seq):
+            continue
+        opened = max(trigger.on, facts.da_since or trigger.on)
+        due = ctx.working_days(opened, ctx.setting("deadline_working_days", opened))
+        obligation = ctx.obligation(
+            "marac_referral", str(trigger.seq), opened, due,
+            f"MARAC referral criteria are met: {why}. Refer to MARAC by {long_date(due)}, or record a manager "
+            "decision with the reasons not to",
+            trigger=trigger, critical=True,
+        )
+        closer = _marac_closer(facts, trigger, opened)
+        covered, covered_until = True, closer
+        # A manager decision is a waiver, which the engine applies; only a referral discharges here.
+        yield ctx.discharge(obligation, closer if closer is not None and closer.type == "marac_referred" else None)
+
+
+# -- rule 18 ------------------------------------------------------------------------------------------
+
+def programme_on(facts: CaseFacts, day: date) -> str | None:
+    """The programme the case is on at `day`: required by the current sentence or licence, or referred to or
+    started since it, and not completed."""
+    start = facts.last("sentenced", "released", before=day)
+    programme = programme_ordered(start) if start is not None else None
+    for event in facts.events:
+        if event.on > day:
+            break
+        if start is not None and event.seq <= start.seq:
+            continue
+        if event.type in {"referred", "programme_started"}:
+            programme = event.get("programme", "other")
+        elif event.type == "programme_completed":
+            programme = None
+    return programme
+
+
+def _safety_need(facts: CaseFacts, day: date) -> str | None:
+    """Why victims need safety work at `day` (RoSH high or very high, or a programme), or None."""
+    if facts.is_high_rosh_on(day):
+        return f"the risk of serious harm is {str(facts.rosh_on(day)).replace('_', ' ')}"
+    programme = programme_on(facts, day)
+    if programme is not None:
+        return f"the case is on {programme_name(programme)}"
+    return None
+
+
+def _people_at_risk(facts: CaseFacts, day: date) -> list[Person]:
+    """Known victims aged 16 or over, and current partners, at `day`."""
+    known = facts.until(day)
+    refs = dict.fromkeys([p.ref for p in known.victims()] + sorted(known.partners_on(day)))
+    people = [known.person(ref) for ref in refs]
+    return [p for p in people if p is not None and p.is_adult_on(day)]
+
+
+def _safety_contact(facts: CaseFacts, ref: str, after: Event) -> Event | None:
+    return next((e for e in facts.of_type("victim_contact")
+                 if e.seq > after.seq and e.get("ref") == ref and e.get("by") in SAFETY_WORKERS), None)
+
+
+@rule(18, "victim-safety", "victim_safety",
+      title="Victims and partners have safety contact from a specialist worker",
+      trigger="A known victim or current partner of a DA case on a programme or with RoSH high or very high",
+      deadline="10 working days, then again after each review",
+      discharge="Victim contact by a partner link worker, victim liaison officer or IDVA",
+      source="Building Better Relationships requires a partner link worker; HMI Probation domestic abuse "
+             "thematic 2018 (the voice of victims missing)")
+def victim_safety(ctx: RuleContext) -> Iterator[Obligation]:
+    """Interpretation: the people are the known victims aged 16 or over (children's safety is rule 4's
+    children's services check) and current partners. "On a programme" means a programme required by the
+    sentence or licence, or a referral to or start of one that has not been completed. Each person's first
+    obligation opens when both hold; each later `reviewed` while they still hold opens the next one (10
+    working days from the review) so the review's risk picture is shared with the victim's worker, unless
+    the person's previous one is still open. Contact by the practitioner does not count.
+    """
+    facts = ctx.facts
+    if facts.da_since is None:
+        return
+    current: dict[str, tuple[Obligation, Event | None]] = {}  # per person: latest obligation and its discharge
+    for event in facts.events:
+        if event.on < facts.da_since:
+            continue
+        need = _safety_need(facts, event.on)
+        if need is None:
+            continue
+        for person in _people_at_risk(facts, event.on):
+            previous = current.get(person.ref)
+            if previous is not None:
+                _, done = previous
+                if event.type != "reviewed" or done is None or done.seq > event.seq:
+                    continue
+                because = f"the review of {long_date(event.on)} needs the victim's current safety picture"
+            else:
+                because = need
+            due = ctx.working_days(event.on, ctx.setting("deadline_working_days", event.on))
+            obligation = ctx.obligation(
+                "victim_safety", f"{person.ref}:{event.seq}", event.on, due,
+                f"{describe_person(facts, person.ref)} needs safety contact from a partner link worker, victim "
+                f"liaison officer or IDVA because {because}: make sure they are contacted and have a safety plan "
+                f"by {long_date(due)}",
+                trigger=event,
+            )
+            current[person.ref] = (obligation, _safety_contact(facts, person.ref, event))
+    for obligation, done in current.values():
+        yield ctx.discharge(obligation, done)
+
+
+# -- rule 22 ------------------------------------------------------------------------------------------
+
+@rule(22, "disclosure", "disclosure_consideration",
+      title="A new partner is considered for a Right to Know disclosure",
+      trigger="A new relationship on a DA case",
+      deadline="10 working days",
+      discharge="A disclosure to the new partner, or a manager decision (waiver) with reasons",
+      source="Domestic Violence Disclosure Scheme (Clare's Law), statutory guidance 2023",
+      waivable=True)
+def disclosure(ctx: RuleContext) -> Iterator[Obligation]:
+    """Interpretation: a disclosure to the new partner (or one recording no recipient) discharges it; one
+    already made to that person before the relationship was recorded means nothing more is asked. A decision
+    not to disclose is a manager decision about `disclosure_consideration` (waiver, applied by the engine).
+    """
+    facts = ctx.facts
+    if facts.da_since is None:
+        return
+    for started in facts.of_type("relationship_started"):
+        ref = started.get("ref", "")
+        disclosures = [e for e in facts.of_type("disclosure") if e.get("to", ref) == ref]
+        if any(e.seq < started.seq for e in disclosures):
+            continue
+        opened = max(started.on, facts.da_since)
+        due = ctx.working_days(opened, ctx.setting("deadline_working_days", opened))
+        obligation = ctx.obligation(
+            "disclosure_consideration", str(started.seq), opened, due,
+            f"A new relationship with {describe_person(facts, ref)} started on {long_date(started.on)}: consider "
+            f"a Right to Know disclosure with the police and record the decision by {long_date(due)}",
+            trigger=started,
+        )
+        yield ctx.discharge(obligation, next((e for e in disclosures if e.on >= opened), None))

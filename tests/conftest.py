@@ -1,0 +1,36 @@
+"""Shared fixtures. Tests run on a real database: SQLite by default, PostgreSQL when DATABASE_URL says so."""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+import pytest
+
+BASE_TIMELINE: dict[str, Any] = {
+    "format": "safeguard-timeline/1",
+    "case": {"ref": "X900001", "born": "1988-04-02", "gender": "male", "pdu": "North City"},
+    "staff": [
+        {"ref": "P1", "grade": "PSO", "qualified_on": None, "da_trained": False},
+        {"ref": "S1", "grade": "SPO", "qualified_on": "2009-09-01", "da_trained": True},
+    ],
+    "events": [
+        {"on": "2021-05-28", "type": "person_added", "ref": "V1", "relationship": "ex_partner", "victim": True,
+         "born": "1990-01-01"},
+        {"on": "2021-06-01", "type": "sentenced", "order": "community_order", "months": 24,
+         "requirements": [{"type": "rar", "days": 20}],
+         "offence": {"description": "assault by beating", "victims": ["V1"], "domestic": True}},
+        {"on": "2021-06-02", "type": "allocated", "practitioner": "P1"},
+        {"on": "2021-06-03T10:15:00", "type": "check_requested", "agency": "police"},
+        {"on": "2021-06-14", "type": "check_returned", "agency": "police", "callouts": 3,
+         "known_to_childrens_services": False, "summary": "Three domestic call-outs 2019-2020"},
+        {"on": "2021-06-15", "type": "registered", "code": "ADVP"},
+    ],
+    "checkpoints": ["2021-06-04", "2021-06-20"],
+}
+
+
+@pytest.fixture
+def timeline_doc() -> dict[str, Any]:
+    """A small valid timeline document, fresh for each test."""
+    return copy.deepcopy(BASE_TIMELINE)
