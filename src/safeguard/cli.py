@@ -160,6 +160,43 @@ def cmd_policy_show(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_policy_docs(args: argparse.Namespace) -> int:
+    from safeguard.policy.catalogue import policy_markdown
+    from safeguard.policy.policyfile import load_policy
+
+    text = policy_markdown(load_policy())
+    if args.output:
+        Path(args.output).write_text(text)
+    else:
+        print(text, end="")
+    return 0
+
+
+def cmd_sweep(args: argparse.Namespace) -> int:
+    from datetime import date
+
+    _setup_django()
+    from safeguard.oversight.sweep import sweep
+
+    progress = Progress("Sweeping", 0, args.json)
+
+    def report(done: int, total: int) -> None:
+        progress.total = total
+        progress.step(done - progress.done)
+
+    result = sweep(date.fromisoformat(args.as_of) if args.as_of else None, full=args.full, progress=report)
+    progress.finish()
+    if args.json:
+        print(json.dumps(result.as_dict()))
+    else:
+        print(f"Swept {result.evaluated} case(s) as of {result.as_of:%d %B %Y} in {result.seconds:.1f}s: "
+              f"{result.escalated} obligation(s) escalated, {result.emails} email(s) sent, "
+              f"{len(result.errors)} error(s).")
+        for error in result.errors:
+            print(f"  {error}", file=sys.stderr)
+    return 1 if result.errors else 0
+
+
 def cmd_manage(args: argparse.Namespace) -> int:
     _setup_django()
     from django.core.management import execute_from_command_line
@@ -195,6 +232,15 @@ def build_parser() -> argparse.ArgumentParser:
     show.add_argument("--policy", help="a regional policy file layered over the default")
     show.add_argument("--json", action="store_true")
     show.set_defaults(fn=cmd_policy_show)
+    docs = policy_sub.add_parser("docs", help="write docs/policy.md from the rule catalogue")
+    docs.add_argument("-o", "--output", help="the file to write (default: standard output)")
+    docs.set_defaults(fn=cmd_policy_docs)
+
+    p = sub.add_parser("sweep", help="re-evaluate cases where time has made something due or overdue, and escalate")
+    p.add_argument("--as-of", help="the day to sweep as of (default today)")
+    p.add_argument("--full", action="store_true", help="every case, not only those with something changing")
+    p.add_argument("--json", action="store_true", help="print a JSON summary, no progress")
+    p.set_defaults(fn=cmd_sweep)
 
     p = sub.add_parser("manage", help="run a Django management command", add_help=False)
     p.add_argument("rest", nargs=argparse.REMAINDER)

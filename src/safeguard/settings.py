@@ -21,6 +21,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "django_q",
     "safeguard.workforce",
     "safeguard.accounts",
     "safeguard.cases",
@@ -109,3 +110,7 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("SAFEGUARD_LOG_LEVEL", "WARNING")},
 }
+
+# Background jobs and schedules (django-q2) with the database as the broker: nothing else to run.
+Q_CLUSTER = {"name": "safeguard", "orm": "default", "workers": 1, "timeout": 3600, "retry": 4000,
+             "catch_up": False}

@@ -47,6 +47,9 @@ class Case(models.Model):
     next_due = models.DateField(null=True, blank=True, db_index=True,
                                 help_text="The earliest due date of an open obligation (for the sweep)")
     evaluated_on = models.DateField(null=True, blank=True)
+    wake_on = models.DateField(null=True, blank=True, db_index=True,
+                               help_text="The next day the sweep must re-evaluate this case (something turns due or "
+                                         "overdue)")
     version = models.PositiveIntegerField(default=1, help_text="Bumped by every action (optimistic concurrency)")
     archived_at = models.DateTimeField(null=True, blank=True, help_text="Set when an import replaced this record")
     created_at = models.DateTimeField(auto_now_add=True)

@@ -67,7 +67,7 @@ def evaluate_case(case: Case, as_of: date | None = None) -> Evaluation:
     reconcile(case, result)
     open_dues = [o.due for o in result.open()]
     Case.objects.filter(pk=case.pk).update(concern=result.concern, next_due=min(open_dues) if open_dues else None,
-                                           evaluated_on=day, da_since=facts.da_since)
+                                           evaluated_on=day, wake_on=result.wake_on, da_since=facts.da_since)
     case.concern = result.concern
     return result
 

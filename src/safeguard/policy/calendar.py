@@ -33,6 +33,17 @@ def add_working_days(start: date, days: int) -> date:
     return current
 
 
+def subtract_working_days(end: date, days: int) -> date:
+    """The date `days` working days before `end`."""
+    current = end
+    remaining = days
+    while remaining > 0:
+        current -= timedelta(days=1)
+        if is_working_day(current):
+            remaining -= 1
+    return current
+
+
 def working_days_between(start: date, end: date) -> int:
     """Working days after `start` up to and including `end` (negative when end is before start)."""
     if end < start:

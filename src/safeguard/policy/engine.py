@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from safeguard.policy import calendar
 from safeguard.policy.facts import CaseFacts, Event
-from safeguard.policy.obligations import Obligation, concern_level
+from safeguard.policy.obligations import SAFEGUARDING_KINDS, Obligation, concern_level
 from safeguard.policy.policyfile import Policy
 
 RuleFunction = Callable[["RuleContext"], Iterable[Obligation]]
@@ -90,6 +90,7 @@ class Evaluation:
     as_of: date
     obligations: tuple[Obligation, ...]
     concern: str
+    wake_on: date | None = None  # the next day on which this evaluation may change without a new event
 
     def open(self) -> list[Obligation]:
         return [o for o in self.obligations if o.is_open_on(self.as_of)]
@@ -99,9 +100,11 @@ def evaluate(facts: CaseFacts, as_of: date, policy: Policy) -> Evaluation:
     """All obligations the case has had up to `as_of`, with their status on that day, and the concern."""
     facts = facts.until(as_of)
     found: dict[str, Obligation] = {}
+    wakes: list[date] = []
     for spec in catalogue():
         for obligation in spec.fn(RuleContext(spec, facts, as_of, policy)):
             if obligation.opened > as_of:
+                wakes.append(obligation.opened)  # a rule may announce a future obligation; it opens then
                 continue
             if obligation.closed_on is not None and obligation.closed_on > as_of:
                 obligation = _reopen(obligation)
@@ -115,7 +118,14 @@ def evaluate(facts: CaseFacts, as_of: date, policy: Policy) -> Evaluation:
     due_soon = calendar.add_working_days(day, policy.section("concern", day)["due_soon_working_days"])
     concern = concern_level(obligations, day, high_risk_or_children=facts.is_high_rosh_on(day) or children,
                             due_soon=due_soon)
-    return Evaluation(as_of=as_of, obligations=tuple(obligations), concern=concern)
+    soon_days = policy.section("concern", day)["due_soon_working_days"]
+    for o in obligations:
+        if o.status_on(day) == "due":
+            wakes.append(o.due + timedelta(days=1))  # it turns overdue
+            if o.kind in SAFEGUARDING_KINDS and o.due > due_soon:
+                wakes.append(calendar.subtract_working_days(o.due, soon_days))  # it becomes "due soon"
+    return Evaluation(as_of=as_of, obligations=tuple(obligations), concern=concern,
+                      wake_on=min(wakes) if wakes else None)
 
 
 def _reopen(obligation: Obligation) -> Obligation:

@@ -21,8 +21,9 @@ def returned_check(facts: CaseFacts, agency: str, *, since: date) -> Event | Non
                  if e.data.get("agency") == agency and e.on >= since), None)
 
 
-def returned_check_covering(facts: CaseFacts, agency: str, refs: Iterable[str], *, since: date) -> Event | None:
-    """The first check of `agency` returned on or after `since` that covers every person in `refs`.
+def returned_check_covering(facts: CaseFacts, agency: str, refs: Iterable[str], *, since: date,
+                            after: Event | None = None) -> Event | None:
+    """The first check of `agency` returned on or after `since` (and after `after`) that covers everyone in `refs`.
 
     A returned check covers the people named in the `about` of the request it answers (the last
     request to that agency before it); a request that names nobody is about the whole household.
@@ -30,6 +31,8 @@ def returned_check_covering(facts: CaseFacts, agency: str, refs: Iterable[str], 
     wanted = set(refs)
     for returned in facts.of_type("check_returned"):
         if returned.data.get("agency") != agency or returned.on < since:
+            continue
+        if after is not None and returned.seq <= after.seq:
             continue
         request = None
         for event in facts.events:

@@ -97,7 +97,8 @@ def control_check(ctx: RuleContext) -> Iterator[Obligation]:
 def _breached_control(facts: CaseFacts, breach: Event) -> str:
     """The breached control in words, filling in what the breach report leaves out from the order imposed."""
     control = breach.get("control")
-    protects = [breach.data["protects"]] if breach.get("protects") else []
+    named = breach.get("protects", [])
+    protects = [named] if isinstance(named, str) else list(named)
     for imposed in reversed(facts.of_type("control_imposed")):
         if imposed.seq > breach.seq:
             continue

@@ -10,6 +10,7 @@ from safeguard.policy.engine import RuleContext, rule
 from safeguard.policy.facts import HIGH_ROSH, CaseFacts, Event, StaffMember, next_event
 from safeguard.policy.obligations import Obligation
 
+UNQUALIFIED_GRADES = frozenset({"PSO", "PQiP"})  # as StaffMember.is_inexperienced_on
 _WHAT = {"assessed": "risk assessment", "allocated": "allocation", "transferred": "transfer"}
 
 
@@ -23,6 +24,8 @@ def describe_staff(facts: CaseFacts, ref: str | None, day: date, months: int) ->
         words.append("not trained in domestic abuse")
     if staff.qualified_on is not None and add_months(staff.qualified_on, months) > day:
         words.append(f"qualified on {long_date(staff.qualified_on)}")
+    elif staff.qualified_on is None and staff.grade not in UNQUALIFIED_GRADES:
+        words.append("qualification date not recorded")
     return f"{staff.ref} ({', '.join(words)})"
 
 

@@ -14,13 +14,13 @@ from safeguard.policy.rules.interventions import programme_name, programme_order
 SAFETY_WORKERS = frozenset({"partner_link_worker", "victim_liaison", "idva"})
 
 
-def describe_person(facts: CaseFacts, ref: str) -> str:
-    """'V1 (partner, a known victim)': a person as a reason sentence names them."""
+def describe_person(facts: CaseFacts, ref: str, day: date) -> str:
+    """'V1 (current partner, a known victim)': a person as a reason sentence names them at `day`."""
     person = facts.person(ref)
     if person is None:
         return ref
-    words = [person.relationship.replace("_", " ")]
-    if person.victim or person in facts.victims():
+    words = ["current partner" if ref in facts.partners_on(day) else person.relationship.replace("_", " ")]
+    if person in facts.victims():
         words.append("a known victim")
     return f"{ref} ({', '.join(words)})"
 
@@ -38,13 +38,14 @@ def _marac_criteria(ctx: RuleContext) -> Iterator[tuple[Event, str]]:
     """Each event that meets a MARAC referral criterion, with the criterion in words."""
     facts = ctx.facts
     incidents = [e for e in facts.of_type("police_incident") if _is_domestic_incident(facts, e)]
+    domestic = {e.seq for e in incidents}
     for event in facts.events:
         if event.type == "assessed" and event.get("dash_yes") is not None:
             threshold = ctx.setting("dash_threshold", event.on)
             if event.data["dash_yes"] >= threshold:
                 yield event, (f"the DASH risk checklist of {long_date(event.on)} has {event.data['dash_yes']} "
                               f"yes answers ({threshold} or more is visible high risk)")
-        elif event.type == "police_incident" and event in incidents:
+        elif event.seq in domestic:
             features = [f for f in event.get("features", []) if f in ctx.setting("high_risk_features", event.on)]
             if features:
                 named = ", ".join(f.replace("_", " ") for f in features)
@@ -152,13 +153,14 @@ def victim_safety(ctx: RuleContext) -> Iterator[Obligation]:
     children's services check) and current partners. "On a programme" means a programme required by the
     sentence or licence, or a referral to or start of one that has not been completed. Each person's first
     obligation opens when both hold; each later `reviewed` while they still hold opens the next one (10
-    working days from the review) so the review's risk picture is shared with the victim's worker, unless
-    the person's previous one is still open. Contact by the practitioner does not count.
+    working days from the review) so the victim's worker and the review share a current picture, unless the
+    person's previous one is still open. Contact by the practitioner does not count: the rule asks for a
+    specialist who works for the victim, as BBR's partner link worker does.
     """
     facts = ctx.facts
     if facts.da_since is None:
         return
-    current: dict[str, tuple[Obligation, Event | None]] = {}  # per person: latest obligation and its discharge
+    latest: dict[str, Event | None] = {}  # per person: what discharged their latest obligation (None: still open)
     for event in facts.events:
         if event.on < facts.da_since:
             continue
@@ -166,28 +168,32 @@ def victim_safety(ctx: RuleContext) -> Iterator[Obligation]:
         if need is None:
             continue
         for person in _people_at_risk(facts, event.on):
-            previous = current.get(person.ref)
-            if previous is not None:
-                _, done = previous
+            if person.ref in latest:
+                done = latest[person.ref]
                 if event.type != "reviewed" or done is None or done.seq > event.seq:
                     continue
-                because = f"the review of {long_date(event.on)} needs the victim's current safety picture"
+                because = f"the review of {long_date(event.on)} needs their current safety picture"
             else:
                 because = need
             due = ctx.working_days(event.on, ctx.setting("deadline_working_days", event.on))
+            who = describe_person(facts, person.ref, event.on)
             obligation = ctx.obligation(
                 "victim_safety", f"{person.ref}:{event.seq}", event.on, due,
-                f"{describe_person(facts, person.ref)} needs safety contact from a partner link worker, victim "
-                f"liaison officer or IDVA because {because}: make sure they are contacted and have a safety plan "
-                f"by {long_date(due)}",
+                f"{who} needs safety contact from a partner link worker, victim liaison officer or IDVA because "
+                f"{because}: make sure they are contacted and have a safety plan by {long_date(due)}",
                 trigger=event,
             )
-            current[person.ref] = (obligation, _safety_contact(facts, person.ref, event))
-    for obligation, done in current.values():
-        yield ctx.discharge(obligation, done)
+            done = _safety_contact(facts, person.ref, event)
+            latest[person.ref] = done
+            yield ctx.discharge(obligation, done)
 
 
 # -- rule 22 ------------------------------------------------------------------------------------------
+
+def _victim_note(facts: CaseFacts, ref: str) -> str:
+    person = facts.person(ref)
+    return f" ({ref} is a known victim of the case's abuse)" if person in facts.victims() else ""
+
 
 @rule(22, "disclosure", "disclosure_consideration",
       title="A new partner is considered for a Right to Know disclosure",
@@ -213,7 +219,7 @@ def disclosure(ctx: RuleContext) -> Iterator[Obligation]:
         due = ctx.working_days(opened, ctx.setting("deadline_working_days", opened))
         obligation = ctx.obligation(
             "disclosure_consideration", str(started.seq), opened, due,
-            f"A new relationship with {describe_person(facts, ref)} started on {long_date(started.on)}: consider "
+            f"A new relationship with {ref} started on {long_date(started.on)}{_victim_note(facts, ref)}: consider "
             f"a Right to Know disclosure with the police and record the decision by {long_date(due)}",
             trigger=started,
         )
