@@ -20,7 +20,7 @@ install: $(BIN)/safeguard
 system-deps:
 	@if ! command -v chromium >/dev/null 2>&1; then \
 		echo "Installing Debian packages: chromium"; \
-		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+		apt-get -o DPkg::Lock::Timeout=600 update -qq && DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 install -y -qq chromium >/dev/null; \
 	fi
 
 demo: install
