@@ -34,13 +34,13 @@ typecheck: install
 
 test-sqlite: install system-deps
 	@echo "== pytest on SQLite"
-	env -u DATABASE_URL $(BIN)/pytest
+	env -u DATABASE_URL $(BIN)/pytest -q
 
 test-postgres: install system-deps
 	@url="$${DATABASE_URL:-$(PG_URL)}"; \
 	if $(BIN)/python -c "import sys, psycopg; psycopg.connect(sys.argv[1].rsplit('/', 1)[0] + '/postgres', connect_timeout=3).close()" "$$url" 2>/dev/null; then \
 		echo "== pytest on PostgreSQL ($${url%%@*}@…)"; \
-		DATABASE_URL="$$url" $(BIN)/pytest; \
+		DATABASE_URL="$$url" $(BIN)/pytest -q; \
 	elif [ "$${SAFEGUARD_REQUIRE_POSTGRES:-}" = "1" ]; then \
 		echo "PostgreSQL is required (SAFEGUARD_REQUIRE_POSTGRES=1) but no server answers at $${url##*@}"; exit 1; \
 	else \
