@@ -81,7 +81,7 @@ def escalate(day: date) -> tuple[int, int]:
     """Mark overdue safeguarding obligations past the escalation threshold as escalated (once), and
     email each SPO one list of their team's newly escalated obligations. Returns (escalated, emails)."""
     threshold = active_policy().section("escalation", day)["overdue_working_days"]
-    candidates = (Obligation.objects.select_for_update()
+    candidates = (Obligation.objects.select_for_update(of=("self",))
                   .filter(status="overdue", escalated_on=None, kind__in=SAFEGUARDING_KINDS, case__archived_at=None)
                   .select_related("case", "case__practitioner"))
     by_spo: dict[Staff | None, list[Obligation]] = defaultdict(list)
