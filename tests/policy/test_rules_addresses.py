@@ -95,7 +95,7 @@ def test_address_check_known_victim_nearby_is_overdue_at_once_and_immediate_unti
     assert obligation.status_on(date(2021, 5, 28)) == "overdue"
     assert obligation.reason == (
         "Address A2 was proposed for release on 28 May 2021, but V1 (a known victim) lives nearby: the address is "
-        "not safe. Tell your manager today, record the refusal as a manager decision and find another address")
+        "not safe. Tell your manager today and record the refusal as a manager decision and find another address")
     assert evaluate(facts, date(2021, 5, 28), POLICY).concern == "immediate"
     [checked] = raised(facts, date(2021, 6, 2))  # checks and a visit do not make a victim's street safe
     assert checked.status_on(date(2021, 6, 2)) == "overdue"
@@ -120,3 +120,29 @@ def test_address_check_move_in_with_victim_stays_immediate_until_moved_away_and_
     assert "V1 (a known victim) lives there" in moved_in.reason
     _, moved_away = raised(facts, date(2021, 3, 10))
     assert (moved_away.status_on(date(2021, 3, 10)), moved_away.closed_on) == ("done", date(2021, 3, 10))
+
+
+def test_address_check_victim_identified_while_open_is_immediate_but_an_approved_address_stays_done() -> None:
+    checks = [returned(date(2021, 3, 2), "police"), returned(date(2021, 3, 2), "childrens_services"),
+              visit(date(2021, 3, 3))]
+    incident = (date(2021, 4, 1), "police_incident", {"kind": "callout", "victim": "P2", "domestic": True})
+    approved = case(
+        (date(2021, 3, 1), "person_added", PARTNER),
+        (date(2021, 3, 1), "moved", {"address": "A1", "occupants": ["P2"]}),
+        *checks,
+        incident,
+    )
+    [done] = raised(approved, date(2021, 4, 1))
+    assert (done.status_on(date(2021, 4, 1)), done.closed_on, done.immediate) == ("done", date(2021, 3, 3), False)
+    still_open = case(
+        (date(2021, 3, 1), "person_added", PARTNER),
+        (date(2021, 3, 1), "moved", {"address": "A1", "occupants": ["P2"]}),
+        (date(2021, 3, 2), "police_incident", {"kind": "callout", "victim": "P2", "domestic": True}),
+        returned(date(2021, 3, 3), "police"), returned(date(2021, 3, 3), "childrens_services"),
+        visit(date(2021, 3, 4)),
+    )
+    [unsafe] = raised(still_open, date(2021, 3, 4))  # known as a victim before the checks were complete
+    assert (unsafe.status_on(date(2021, 3, 4)), unsafe.immediate) == ("overdue", True)
+    assert unsafe.reason == (
+        "The case moved to A1 on 1 March 2021, but P2 (a known victim) lives there: the address is not safe. Tell "
+        "your manager today and record a manager decision on what is being done (a move, enforcement or recall)")

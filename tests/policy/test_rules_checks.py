@@ -84,7 +84,7 @@ def test_childrens_check_raised_for_a_child_and_a_pregnancy_then_discharged() ->
     assert (obligation.opened, obligation.due) == (date(2021, 3, 26), date(2021, 4, 6))
     assert obligation.critical
     assert obligation.reason == (
-        "Domestic abuse case with a child involved: C1 (child, a child) was linked to the case on 26 March 2021. "
+        "Domestic abuse case with a child involved: C1 (child, aged 5) was linked to the case on 26 March 2021. "
         "Ask children's services whether the family is known to them by 6 April 2021")
     [after_police] = raised(facts, date(2021, 4, 7), "childrens-check")  # a police check is not one; C2 covered
     assert after_police.key == "childrens-check:1"

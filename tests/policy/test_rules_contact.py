@@ -50,7 +50,7 @@ def test_home_visit_when_living_with_a_partner_then_every_three_months_while_ros
     # 20 working days from 15 March 2021 skip Good Friday and Easter Monday.
     assert (obligation.opened, obligation.due) == (date(2021, 3, 15), date(2021, 4, 14))
     assert obligation.reason == (
-        "The case sentenced on 15 March 2021 and lives with P2 on a domestic abuse case: make a home visit by "
+        "The case was sentenced on 15 March 2021 and lives with P2 on a domestic abuse case: make a home visit by "
         "14 April 2021")
     [missed] = raised(facts, date(2021, 4, 15), "home-visit")
     assert missed.status_on(date(2021, 4, 15)) == "overdue"
@@ -129,3 +129,16 @@ def test_contact_frequency_stops_in_custody_and_restarts_weekly_on_release() -> 
     assert (recalled.status_on(date(2021, 8, 31)), recalled.closed_note) == ("waived", "In custody from 4 March 2021")
     _, after_release = raised(facts, date(2021, 9, 1), "contact-frequency")
     assert (after_release.key, after_release.due) == ("contact-frequency:3", date(2021, 9, 8))
+
+
+def test_contact_frequency_contact_on_the_start_day_counts_but_two_on_one_day_count_once() -> None:
+    facts = case(
+        (date(2021, 2, 20), "person_added", VICTIM),
+        (date(2021, 3, 1), "sentenced", SENTENCED),
+        contact(date(2021, 3, 1)),
+        contact(date(2021, 3, 1), kind="video"),
+    )
+    first, second = raised(facts, date(2021, 3, 1), "contact-frequency")
+    assert (first.key, first.status_on(date(2021, 3, 1))) == ("contact-frequency:1", "done")
+    assert (second.key, second.opened, second.due) == ("contact-frequency:2", date(2021, 3, 1), date(2021, 3, 8))
+    assert second.status_on(date(2021, 3, 1)) == "due"

@@ -9,7 +9,7 @@ from safeguard.policy.calendar import long_date
 from safeguard.policy.engine import RuleContext, rule
 from safeguard.policy.facts import CaseFacts, Event, next_event
 from safeguard.policy.obligations import Obligation
-from safeguard.policy.rules.checks import returned_check_covering
+from safeguard.policy.rules.checks import event_date, join_names, returned_check_covering
 
 
 def _court_date(facts: CaseFacts, proposal: Event) -> date | None:
@@ -18,8 +18,7 @@ def _court_date(facts: CaseFacts, proposal: Event) -> date | None:
     for request in facts.of_type("court_report_requested"):
         if request.seq > proposal.seq:
             break
-        court = request.data.get("court_date")
-        court_date = court if isinstance(court, date) or court is None else date.fromisoformat(str(court)[:10])
+        court_date = event_date(request, "court_date")
         if court_date is not None and court_date >= proposal.on:
             found = court_date
     return found
@@ -48,14 +47,10 @@ def _first(*events: Event | None) -> Event | None:
     return min(found, key=lambda e: e.seq) if found else None
 
 
-def _names(refs: list[str]) -> str:
-    return refs[0] if len(refs) == 1 else ", ".join(refs[:-1]) + " and " + refs[-1]
-
-
 def _victims_phrase(refs: list[str], place: str) -> str:
     if len(refs) == 1:
         return f"{refs[0]} (a known victim) lives {place}"
-    return f"{_names(refs)} (known victims) live {place}"
+    return f"{join_names(refs)} (known victims) live {place}"
 
 
 @rule(6, "address-check", "address_check",
@@ -82,19 +77,17 @@ def address_check(ctx: RuleContext) -> Iterator[Obligation]:
       unsafe: the obligation is overdue at once and the concern immediate, whatever the checks say,
       until a manager decision about `address_check` records the refusal or the address is replaced
       (another address for the same purpose, or a move elsewhere); either closes it as done. Victims
-      are those known on the evaluation date, so a victim identified later re-opens the concern.
+      are those known when the checks were complete (or now, while they are not): a victim identified
+      while the check is open makes it immediate; one identified after the address was approved is a
+      change for rule 14 (a police incident) and does not re-open an approved address.
     - an address replaced before its checks were done is closed as waived ("superseded").
     """
     facts = ctx.facts
-    known_victims = {p.ref for p in facts.victims()}
     for event in facts.of_type("address_proposed", "moved"):
         occupants = list(event.get("occupants", []))
         if event.type == "moved" and (not occupants or _covered_by_proposal(facts, event)):
             continue
         address = event.data.get("address")
-        nearby = list(event.get("victims_nearby", []))
-        victims_there = [r for r in occupants if r in known_victims]
-        victims_near = [r for r in nearby if r not in victims_there]
         opened = event.on
         court_date = _court_date(facts, event) if event.get("purpose") == "curfew" else None
         if court_date is not None:
@@ -103,17 +96,26 @@ def address_check(ctx: RuleContext) -> Iterator[Obligation]:
             due = ctx.working_days(opened, ctx.setting("deadline_working_days", opened))
         if event.type == "moved":
             where = f"The case moved to {address} on {long_date(event.on)}"
+            action = "record a manager decision on what is being done (a move, enforcement or recall)"
         else:
             where = f"Address {address} was proposed for {event.get('purpose', 'residence')} on {long_date(event.on)}"
+            action = "record the refusal as a manager decision and find another address"
         superseded = _replacement(facts, event)
+        police = returned_check_covering(facts, "police", occupants, since=opened)
+        childrens = returned_check_covering(facts, "childrens_services", occupants, since=opened)
+        visit = next_event(facts, event, "contact", on_or_after=opened,
+                           where=lambda e: e.get("kind") == "home_visit" and e.get("outcome") == "attended")
+        checked = max((police, childrens, visit), key=lambda e: e.seq) if police and childrens and visit else None
 
+        known_victims = {p.ref for p in (facts.until(checked.on) if checked else facts).victims()}
+        victims_there = [r for r in occupants if r in known_victims]
+        victims_near = [r for r in event.get("victims_nearby", []) if r not in victims_there]
         if victims_there or victims_near:
             parts = [_victims_phrase(refs, place) for refs, place in ((victims_there, "there"),
                                                                        (victims_near, "nearby")) if refs]
             obligation = ctx.obligation(
                 "address_check", str(event.seq), opened, due,
-                f"{where}, but {' and '.join(parts)}: the address is not safe. Tell your manager today, record "
-                "the refusal as a manager decision and find another address",
+                f"{where}, but {' and '.join(parts)}: the address is not safe. Tell your manager today and {action}",
                 trigger=event, overdue_at_once=True, immediate=True,
             )
             refusal = next_event(facts, event, "manager_decision", on_or_after=opened,
@@ -121,20 +123,15 @@ def address_check(ctx: RuleContext) -> Iterator[Obligation]:
             yield ctx.discharge(obligation, _first(refusal, superseded))
             continue
 
-        people = f" (living there: {_names(occupants)})" if occupants else ""
+        people = f" (living there: {join_names(occupants)})" if occupants else ""
         obligation = ctx.obligation(
             "address_check", str(event.seq), opened, due,
             f"{where}{people}: get police and children's services checks on everyone living there and visit "
             f"the address by {long_date(due)}",
             trigger=event,
         )
-        police = returned_check_covering(facts, "police", occupants, since=opened)
-        childrens = returned_check_covering(facts, "childrens_services", occupants, since=opened)
-        visit = next_event(facts, event, "contact", on_or_after=opened,
-                           where=lambda e: e.get("kind") == "home_visit" and e.get("outcome") == "attended")
-        done = max((police, childrens, visit), key=lambda e: e.seq) if police and childrens and visit else None
-        if superseded is not None and (done is None or superseded.seq < done.seq):
+        if superseded is not None and (checked is None or superseded.seq < checked.seq):
             yield obligation.close(superseded.on, "waived", superseded.seq,
                                    f"Superseded: {superseded.data.get('address')} on {long_date(superseded.on)}")
         else:
-            yield ctx.discharge(obligation, done)
+            yield ctx.discharge(obligation, checked)

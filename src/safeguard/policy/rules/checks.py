@@ -7,12 +7,27 @@ from datetime import date, timedelta
 
 from safeguard.policy.calendar import add_months, long_date
 from safeguard.policy.engine import RuleContext, rule
-from safeguard.policy.facts import CaseFacts, Event
+from safeguard.policy.facts import CaseFacts, Event, age_on
 from safeguard.policy.obligations import Obligation
 
 CHECK_KINDS = {"police": "police_check", "childrens_services": "childrens_services_check"}
+RELATIONSHIP_WORDS = {"partners_child": "partner's child", "other_family": "family member",
+                      "ex_partner": "ex-partner"}
 CHECK_LABELS = {"police": "Police domestic-abuse information",
                 "childrens_services": "Children's services safeguarding information"}
+
+
+def event_date(event: Event, name: str) -> date | None:
+    """A date field of an event, whether it holds a date or ISO text (`court_date`, `until`)."""
+    value = event.data.get(name)
+    if value is None or isinstance(value, date):
+        return value
+    return date.fromisoformat(str(value)[:10])
+
+
+def join_names(refs: list[str]) -> str:
+    """'P1', 'P1 and C1', 'P1, C1 and C2'."""
+    return refs[0] if len(refs) == 1 else ", ".join(refs[:-1]) + " and " + refs[-1]
 
 
 def returned_check(facts: CaseFacts, agency: str, *, since: date) -> Event | None:
@@ -57,13 +72,15 @@ def police_check_before_sentence(ctx: RuleContext) -> Iterator[Obligation]:
     """A court needs police domestic-abuse information before it sentences.
 
     Interpretation: the obligation opens when the report is requested (or, when the case is only
-    recognised as a DA case later, on that date, as long as the court date has not passed). It is
-    due `days_before_court` calendar days before the court date (default 0: by the court date itself).
-    A police check returned after the report was requested discharges it, even when it came back late.
+    recognised as a DA case later, on that date, as long as the court date has not passed; a check
+    already back by then means there is nothing to ask). It is due `days_before_court` calendar days
+    before the court date (default 0: by the court date itself); with no court date on record, in
+    rule 3's `deadline_working_days`. A police check returned after the report was requested
+    discharges it, even when it came back late (after sentence rule 3 also applies).
     """
     facts = ctx.facts
     for request in facts.of_type("court_report_requested"):
-        court_date = _as_date(request.data.get("court_date"))
+        court_date = event_date(request, "court_date")
         curfew = bool(request.get("curfew_proposed"))
         if curfew:
             opened = request.on
@@ -128,8 +145,10 @@ def _child_link(facts: CaseFacts, event: Event) -> str | None:
     if event.type == "person_added":
         person = facts.person(event.data["ref"])
         if person is not None and person.is_child_on(event.on):
-            return (f"{person.ref} ({person.relationship.replace('_', ' ')}, a child) was linked to the case on "
-                    f"{long_date(event.on)}")
+            words = [RELATIONSHIP_WORDS.get(person.relationship, person.relationship.replace("_", " "))]
+            if person.born is not None:
+                words.append(f"aged {age_on(person.born, event.on)}")
+            return f"{person.ref} ({', '.join(words)}) was linked to the case on {long_date(event.on)}"
     return None
 
 
@@ -148,9 +167,9 @@ def childrens_check(ctx: RuleContext) -> Iterator[Obligation]:
     pregnancy) raises the check, opened when the case is a DA case. It is not raised when a
     children's services check came back after the child was linked and within the last
     `recent_check_months` months, nor while an earlier children's check is still outstanding (the
-    check that comes back is expected to cover every child known when it is done). Children linked
-    through a change of partner or household are also re-checked here, so rule 14 does not raise a
-    second children's check for a birth or a pregnancy.
+    check that comes back is expected to cover every child known when it is done). A birth or a
+    pregnancy is also a rule 14 trigger: its children's check is raised here only, so rule 14 does
+    not raise a second one (rule 14 re-opens checks for new adults: a new partner or new occupants).
     """
     facts = ctx.facts
     if facts.da_since is None:
@@ -214,9 +233,3 @@ def check_chase(ctx: RuleContext) -> Iterator[Obligation]:
         )
         outstanding[agency] = ctx.discharge(obligation, returned_check(facts, agency, since=request.on))
         yield outstanding[agency]
-
-
-def _as_date(value: object) -> date | None:
-    if value is None or isinstance(value, date):
-        return value
-    return date.fromisoformat(str(value)[:10])

@@ -17,6 +17,7 @@ from safeguard.policy.facts import (
     is_custody_start,
 )
 from safeguard.policy.obligations import Obligation
+from safeguard.policy.rules.checks import join_names
 
 
 def _attended(event: Event, kinds: frozenset[str]) -> bool:
@@ -38,13 +39,13 @@ def partner_or_children_at_home(facts: CaseFacts, day: date) -> list[str]:
 def _home_visit_trigger(facts: CaseFacts, event: Event) -> str | None:
     """What about `event` calls for a home visit, in words; None when it does not."""
     if is_community_start(event):
-        return f"{'released' if event.type == 'released' else 'sentenced'} on {long_date(event.on)}"
+        return f"was {'released' if event.type == 'released' else 'sentenced'} on {long_date(event.on)}"
     if event.type == "moved":
         return f"moved to {event.data.get('address')} on {long_date(event.on)}"
     if event.type == "relationship_started":
         return f"started a relationship with {event.data['ref']} on {long_date(event.on)}"
     if event.type == "person_added" and event.get("lives_with_case"):
-        return f"recorded as living with {event.data['ref']} on {long_date(event.on)}"
+        return f"was recorded as living with {event.data['ref']} on {long_date(event.on)}"
     return None
 
 
@@ -65,9 +66,10 @@ def home_visit(ctx: RuleContext) -> Iterator[Obligation]:
     by it. After each attended home visit, if RoSH is high or very high and the partner or children
     still live there, the next visit is due `repeat_months_high_rosh` months after it (anchored on
     that visit); when RoSH rises to high after a visit, the repeat opens then, due the same date (or
-    in `deadline_working_days` when that date has already passed). Visits before the case was
-    recognised as a DA case do not count. Custody (a custodial sentence or a recall) closes an
-    outstanding visit as waived; the release starts again.
+    in `deadline_working_days` when that date has already passed); a second visit on the same day
+    does not meet that repeat. Visits before the case was recognised as a DA case do not count.
+    Custody (a custodial sentence or a recall) closes an outstanding visit as waived; the release
+    starts again.
     """
     facts = ctx.facts
     if facts.da_since is None:
@@ -83,14 +85,17 @@ def home_visit(ctx: RuleContext) -> Iterator[Obligation]:
             if current is not None and current.opened <= event.on:
                 yield current.close(event.on, "waived", event.seq, f"In custody from {long_date(event.on)}")
             current = None
+            last_visit = None  # the release is a new start
             continue
         if is_community_start(event):
             in_community = True
         if not in_community:
             continue
         if _attended(event, frozenset({"home_visit"})):
-            if event.on < da_since:
-                continue
+            again_same_day = (current is not None and last_visit is not None and current.trigger == last_visit.seq
+                              and event.on == last_visit.on)
+            if event.on < da_since or again_same_day:
+                continue  # before the case was a DA case, or a second visit the day the repeat started
             if current is not None:
                 yield ctx.discharge(current, event)
                 current = None
@@ -98,10 +103,11 @@ def home_visit(ctx: RuleContext) -> Iterator[Obligation]:
             people = partner_or_children_at_home(facts, event.on)
             if people and facts.is_high_rosh_on(event.on):
                 due = add_months(event.on, ctx.setting("repeat_months_high_rosh", event.on))
+                rosh = str(facts.rosh_on(event.on)).replace("_", " ")
                 current = ctx.obligation(
                     "home_visit", str(event.seq), event.on, due,
-                    f"RoSH is {facts.rosh_on(event.on)} and the case lives with {', '.join(people)}: the last "
-                    f"home visit was on {long_date(event.on)}, visit again by {long_date(due)}",
+                    f"RoSH is {rosh} and the case lives with {join_names(people)}: the last home visit was on "
+                    f"{long_date(event.on)}, visit again by {long_date(due)}",
                     trigger=event,
                 )
             continue
@@ -119,7 +125,7 @@ def home_visit(ctx: RuleContext) -> Iterator[Obligation]:
         if what is not None:
             current = ctx.obligation(
                 "home_visit", str(event.seq), opened, deadline,
-                f"The case {what} and lives with {', '.join(people)} on a domestic abuse case: make a home "
+                f"The case {what} and lives with {join_names(people)} on a domestic abuse case: make a home "
                 f"visit by {long_date(deadline)}",
                 trigger=event,
             )
@@ -129,7 +135,7 @@ def home_visit(ctx: RuleContext) -> Iterator[Obligation]:
             current = ctx.obligation(
                 "home_visit", str(last_visit.seq), opened, due,
                 f"RoSH was assessed as {event.data['rosh'].replace('_', ' ')} on {long_date(event.on)} and the "
-                f"case lives with {', '.join(people)}: the last home visit was on {long_date(last_visit.on)}, "
+                f"case lives with {join_names(people)}: the last home visit was on {long_date(last_visit.on)}, "
                 f"visit again by {long_date(due)}",
                 trigger=event,
             )
@@ -158,7 +164,9 @@ def contact_frequency(ctx: RuleContext) -> Iterator[Obligation]:
 
     Interpretation: a chain of periods. The first runs from the community sentence or release (or
     from the day the case was recognised as a DA case, if later); each attended face-to-face contact
-    meets the period open at the time and starts the next one from its own date (anchored on it).
+    meets the period open at the time and starts the next one from its own date (anchored on it);
+    a second contact on the same day does not meet the period the first one started (a contact on
+    the day of the start does meet the first period).
     A period opened in the first `initial_period_weeks` after the start is due
     `initial_interval_days` later; after that, `raised_interval_days` while RoSH is `raised_from_rosh`
     or above (or not yet assessed: an unassessed DA case is not treated as low risk), otherwise
@@ -183,7 +191,7 @@ def contact_frequency(ctx: RuleContext) -> Iterator[Obligation]:
             if start is not None:
                 current = _contact_period(ctx, facts, start, start, max(start.on, da_since))
         elif (start is not None and current is not None and _attended(event, FACE_TO_FACE_CONTACTS)
-              and event.on >= current.opened):
+              and (event.on > current.opened or (event.on == current.opened and current.trigger == start.seq))):
             yield ctx.discharge(current, event)
             current = _contact_period(ctx, facts, start, event, event.on)
     if current is not None:

@@ -81,7 +81,8 @@ def countersign_inexperienced(ctx: RuleContext) -> Iterator[Obligation]:
         due = ctx.working_days(opened, ctx.setting("deadline_working_days", opened))
         obligation = ctx.obligation(
             "countersignature", str(event.seq), opened, due,
-            f"The {_WHAT[event.type]} of {long_date(event.on)} by {describe_staff(facts, ref, event.on, months)} "
+            f"The {_WHAT[event.type]} of {long_date(event.on)} {'by' if event.type == 'assessed' else 'to'} "
+            f"{describe_staff(facts, ref, event.on, months)} "
             f"on a domestic abuse case with {risk} must be countersigned by a senior probation officer by "
             f"{long_date(due)}",
             trigger=event,

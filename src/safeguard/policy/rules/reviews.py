@@ -8,7 +8,7 @@ from safeguard.policy.calendar import add_weeks, long_date
 from safeguard.policy.engine import RuleContext, rule
 from safeguard.policy.facts import CaseFacts, Event, facts_before, next_event
 from safeguard.policy.obligations import Obligation
-from safeguard.policy.rules.checks import CHECK_KINDS, returned_check_covering
+from safeguard.policy.rules.checks import CHECK_KINDS, join_names, returned_check_covering
 
 REVIEW_EVENTS = ("reviewed", "assessed")  # a full reassessment is also a review
 TRIGGERS = ("relationship_started", "relationship_ended", "moved", "pregnancy", "child_born", "child_protection",
@@ -151,11 +151,11 @@ def triggered_review(ctx: RuleContext) -> Iterator[Obligation]:
             agencies.append("childrens_services")
         check_due = ctx.working_days(opened, ctx.setting("deadline_working_days", opened))
         for agency in agencies:
-            what = ("police domestic-abuse information" if agency == "police"
-                    else "whether children's services know them")
+            ask = ("ask the police for domestic-abuse information about them" if agency == "police"
+                   else "ask children's services whether they know them")
             check = ctx.obligation(
                 CHECK_KINDS[agency], f"{event.seq}:{agency}", opened, check_due,
-                f"{change[0].upper()}{change[1:]}, bringing in {', '.join(people)}: ask for {what} by "
+                f"{change[0].upper()}{change[1:]}, bringing in {join_names(people)}: {ask} by "
                 f"{long_date(check_due)}",
                 trigger=event, critical=True,
             )
