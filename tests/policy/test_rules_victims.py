@@ -162,3 +162,19 @@ def test_disclosure_not_raised_on_a_case_without_domestic_abuse() -> None:
         (date(2021, 3, 25), "relationship_started", {"ref": "P2"}),
     )
     assert raised(facts, date(2021, 5, 1), "disclosure") == []
+
+
+def test_victim_safety_referral_counts_for_partner_programmes_not_one_to_one_work() -> None:
+    def referred_to(programme: str) -> list[Obligation]:
+        facts = case(
+            (date(2021, 3, 1), "person_added", VICTIM),
+            (date(2021, 3, 1), "sentenced", {"order": "community_order", "months": 24,
+                                             "offence": {"description": "assault", "victims": ["V1"],
+                                                         "domestic": True}}),
+            (date(2021, 3, 10), "referred", {"programme": programme}),
+        )
+        return raised(facts, date(2021, 3, 10), "victim-safety")
+
+    assert referred_to("toolkit") == []
+    (bbr,) = referred_to("bbr")
+    assert bbr.opened == date(2021, 3, 10) and "Building Better Relationships" in bbr.reason

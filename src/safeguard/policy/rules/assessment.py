@@ -60,11 +60,20 @@ def missing_from_assessment(facts: CaseFacts, assessment: Event) -> list[str]:
                or e.get("victim_relationship") in {"partner", "ex_partner", "family"}]
     history += [e for e in known.of_type("police_incident") if e.get("domestic") and e.on < day]
     analysis = (assessment.get("analysis") or "").lower()
-    if history and not any(word in analysis for word in HISTORY_WORDS):
+    if history and not _history_analysed(analysis, sources, history):
         count = len(history)
         missing.append(f"{count} previous domestic abuse {'event is' if count == 1 else 'events are'} "
                        "on record and not analysed")
     return missing
+
+
+def _history_analysed(analysis: str, sources: set[str], history: list[Event]) -> bool:
+    """Whether an assessment dealt with previous abuse: it drew on previous assessments, or its analysis
+    speaks of the history or names a previous offence by (a distinctive word of) its description."""
+    if "previous_assessments" in sources or any(word in analysis for word in HISTORY_WORDS):
+        return True
+    words = {w for e in history for w in str(e.get("description") or "").lower().split() if len(w) > 4}
+    return any(word in analysis for word in words)
 
 
 def _initial_triggers(facts: CaseFacts) -> list[Event]:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from datetime import date
 
 from safeguard.policy.calendar import add_months, long_date
@@ -101,9 +101,9 @@ def marac_referral(ctx: RuleContext) -> Iterator[Obligation]:
 
 # -- rule 18 ------------------------------------------------------------------------------------------
 
-def programme_on(facts: CaseFacts, day: date) -> str | None:
-    """The programme the case is on at `day`: required by the current sentence or licence, or referred to or
-    started since it, and not completed."""
+def programme_on(facts: CaseFacts, day: date, with_partner_work: Collection[str]) -> str | None:
+    """The programme the case is on at `day`: required by the current sentence or licence, or, among the
+    programmes that work with partners (`with_partner_work`), referred to or started since it; not completed."""
     start = facts.last("sentenced", "released", before=day)
     programme = programme_ordered(start) if start is not None else None
     for event in facts.events:
@@ -111,18 +111,18 @@ def programme_on(facts: CaseFacts, day: date) -> str | None:
             break
         if start is not None and event.seq <= start.seq:
             continue
-        if event.type in {"referred", "programme_started"}:
+        if event.type in {"referred", "programme_started"} and event.get("programme", "other") in with_partner_work:
             programme = event.get("programme", "other")
         elif event.type == "programme_completed":
             programme = None
     return programme
 
 
-def _safety_need(facts: CaseFacts, day: date) -> str | None:
+def _safety_need(facts: CaseFacts, day: date, with_partner_work: Collection[str]) -> str | None:
     """Why victims need safety work at `day` (RoSH high or very high, or a programme), or None."""
     if facts.is_high_rosh_on(day):
         return f"the risk of serious harm is {str(facts.rosh_on(day)).replace('_', ' ')}"
-    programme = programme_on(facts, day)
+    programme = programme_on(facts, day, with_partner_work)
     if programme is not None:
         return f"the case is on {programme_name(programme)}"
     return None
@@ -151,7 +151,8 @@ def _safety_contact(facts: CaseFacts, ref: str, after: Event) -> Event | None:
 def victim_safety(ctx: RuleContext) -> Iterator[Obligation]:
     """Interpretation: the people are the known victims aged 16 or over (children's safety is rule 4's
     children's services check) and current partners. "On a programme" means a programme required by the
-    sentence or licence, or a referral to or start of one that has not been completed. Each person's first
+    sentence or licence, or a referral to or start of a group programme that works with partners (setting
+    `partner_work_programmes`: BBR, Building Choices, Kaizen, Drive; not one-to-one toolkit work), not completed. Each person's first
     obligation opens when both hold; each later `reviewed` while they still hold opens the next one (10
     working days from the review) so the victim's worker and the review share a current picture, unless the
     person's previous one is still open. Contact by the practitioner does not count: the rule asks for a
@@ -164,7 +165,7 @@ def victim_safety(ctx: RuleContext) -> Iterator[Obligation]:
     for event in facts.events:
         if event.on < facts.da_since:
             continue
-        need = _safety_need(facts, event.on)
+        need = _safety_need(facts, event.on, ctx.setting("partner_work_programmes", event.on))
         if need is None:
             continue
         for person in _people_at_risk(facts, event.on):
