@@ -152,11 +152,11 @@ def victim_safety(ctx: RuleContext) -> Iterator[Obligation]:
     """Interpretation: the people are the known victims aged 16 or over (children's safety is rule 4's
     children's services check) and current partners. "On a programme" means a programme required by the
     sentence or licence, or a referral to or start of a group programme that works with partners (setting
-    `partner_work_programmes`: BBR, Building Choices, Kaizen, Drive; not one-to-one toolkit work), not completed. Each person's first
-    obligation opens when both hold; each later `reviewed` while they still hold opens the next one (10
-    working days from the review) so the victim's worker and the review share a current picture, unless the
-    person's previous one is still open. Contact by the practitioner does not count: the rule asks for a
-    specialist who works for the victim, as BBR's partner link worker does.
+    `partner_work_programmes`: BBR, Building Choices, Kaizen, Drive; not one-to-one toolkit work), not
+    completed. Each person's first obligation opens when both hold; each later `reviewed` while they still
+    hold opens the next one (10 working days from the review) so the victim's worker and the review share a
+    current picture, unless the person's previous one is still open. Contact by the practitioner does not
+    count: the rule asks for a specialist who works for the victim, as BBR's partner link worker does.
     """
     facts = ctx.facts
     if facts.da_since is None:
