@@ -12,6 +12,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from safeguard.demo.commands import DEMO_SEED, cmd_demo, cmd_synth
+
 EXIT_BAD_INPUT = 2
 
 
@@ -241,6 +243,21 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--full", action="store_true", help="every case, not only those with something changing")
     p.add_argument("--json", action="store_true", help="print a JSON summary, no progress")
     p.set_defaults(fn=cmd_sweep)
+
+    p = sub.add_parser("synth", help="build a deterministic synthetic delivery unit (same seed, same data)")
+    p.add_argument("--cases", type=int, default=300, help="how many cases (default 300)")
+    p.add_argument("--seed", type=int, default=DEMO_SEED, help=f"random seed (default {DEMO_SEED})")
+    p.add_argument("--as-of", help="the date the data leads up to and is evaluated at, YYYY-MM-DD (default today)")
+    p.add_argument("--json", action="store_true", help="print a JSON summary, no progress")
+    p.set_defaults(fn=cmd_synth)
+
+    p = sub.add_parser("demo", help="build the demo database (when new), print the sign-ins and serve the app")
+    p.add_argument("--port", type=int, default=8000)
+    p.add_argument("--cases", type=int, default=300, help="cases in a new demo database (default 300)")
+    p.add_argument("--seed", type=int, default=DEMO_SEED, help=f"random seed (default {DEMO_SEED})")
+    p.add_argument("--reset", action="store_true", help="delete the demo database and build it again")
+    p.add_argument("--no-serve", action="store_true", help="build and print the sign-ins, but do not serve")
+    p.set_defaults(fn=cmd_demo)
 
     p = sub.add_parser("manage", help="run a Django management command", add_help=False)
     p.add_argument("rest", nargs=argparse.REMAINDER)

@@ -5,7 +5,8 @@
                             audit, re-evaluate obligations, all in one transaction
 """
 
-from safeguard.actions.cases import create_case, ensure_staff, ensure_unit
+from safeguard.actions.cases import create_case, ensure_staff, ensure_team, ensure_unit, name_people
 from safeguard.actions.events import ConflictError, record_event
 
-__all__ = ["ConflictError", "create_case", "ensure_staff", "ensure_unit", "record_event"]
+__all__ = ["ConflictError", "create_case", "ensure_staff", "ensure_team", "ensure_unit", "name_people",
+           "record_event"]

@@ -9,8 +9,8 @@ from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db import transaction
 
 from safeguard.audit.log import write_audit
-from safeguard.cases.models import Case
-from safeguard.workforce.models import DeliveryUnit, Region, Staff
+from safeguard.cases.models import Case, LinkedPerson
+from safeguard.workforce.models import DeliveryUnit, Region, Staff, Team
 
 DEFAULT_REGION = "Unassigned region"
 
@@ -22,14 +22,18 @@ def ensure_unit(name: str, region: str = DEFAULT_REGION) -> DeliveryUnit:
     return unit
 
 
-def ensure_staff(member: dict[str, Any]) -> Staff:
+def ensure_team(unit: DeliveryUnit, name: str) -> Team:
+    return Team.objects.get_or_create(unit=unit, name=name)[0]
+
+
+def ensure_staff(member: dict[str, Any], *, team: Team | None = None, name: str = "") -> Staff:
     """The staff record with this timeline ref, created from the timeline's description when new."""
     staff = Staff.objects.filter(code=member["ref"]).first()
     if staff is None:
         qualified = member.get("qualified_on")
         staff = Staff.objects.create(
             code=member["ref"], grade=member["grade"], da_trained=bool(member.get("da_trained")),
-            qualified_on=date.fromisoformat(qualified) if qualified else None,
+            qualified_on=date.fromisoformat(qualified) if qualified else None, team=team, name=name,
         )
     return staff
 
@@ -40,3 +44,12 @@ def create_case(ref: str, unit: DeliveryUnit, *, born: date | None = None, gende
     case = Case.objects.create(ref=ref, unit=unit, born=born, gender=gender or "", name=name)
     write_audit("case.created", user=user, case_ref=ref, object_type="case", object_id=str(case.pk))
     return case
+
+
+def name_people(case: Case, names: dict[str, str], *, user: AbstractBaseUser | AnonymousUser | None = None) -> None:
+    """Give the people linked to a case their names (timelines carry refs only)."""
+    for person in LinkedPerson.objects.filter(case=case, ref__in=list(names)):
+        person.name = names[person.ref]
+        person.save(update_fields=["name"])
+    write_audit("case.people_named", user=user, case_ref=case.ref, object_type="case", object_id=str(case.pk),
+                detail={"refs": sorted(names)})
