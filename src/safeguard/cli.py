@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from safeguard.demo.commands import DEMO_SEED, cmd_demo, cmd_synth
+from safeguard.insights.commands import add_metrics_parser
 
 EXIT_BAD_INPUT = 2
 
@@ -258,6 +259,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--reset", action="store_true", help="delete the demo database and build it again")
     p.add_argument("--no-serve", action="store_true", help="build and print the sign-ins, but do not serve")
     p.set_defaults(fn=cmd_demo)
+
+    add_metrics_parser(sub)
 
     p = sub.add_parser("manage", help="run a Django management command", add_help=False)
     p.add_argument("rest", nargs=argparse.REMAINDER)

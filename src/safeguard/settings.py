@@ -28,6 +28,7 @@ INSTALLED_APPS = [
     "safeguard.practice",
     "safeguard.oversight",
     "safeguard.audit",
+    "safeguard.insights",
     "safeguard.web",
 ]
 
