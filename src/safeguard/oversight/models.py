@@ -33,7 +33,9 @@ class Obligation(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["case", "key"], name="obligation_key_unique")]
         indexes = [models.Index(fields=["status", "due"]), models.Index(fields=["case", "status"]),
-                   models.Index(fields=["kind", "status"])]
+                   models.Index(fields=["kind", "status"]),
+                   # Measures count a rule's obligations opened in a period.
+                   models.Index(fields=["rule", "opened"])]
         ordering = ["due", "id"]
 
     def __str__(self) -> str:
