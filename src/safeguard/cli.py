@@ -14,6 +14,7 @@ from typing import Any
 
 from safeguard.demo.commands import DEMO_SEED, cmd_demo, cmd_synth
 from safeguard.insights.commands import add_metrics_parser
+from safeguard.signals.command import cmd_signals
 
 EXIT_BAD_INPUT = 2
 
@@ -261,6 +262,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(fn=cmd_demo)
 
     add_metrics_parser(sub)
+
+    p = sub.add_parser("signals", help="find risk signals in notes (JSON Lines of {id, text}); no database needed")
+    p.add_argument("file", help='a JSON Lines file of {"id", "text"} ("-" for standard input)')
+    p.add_argument("--json", action="store_true", help='print JSON Lines of {"id", "signals": [...]}')
+    p.set_defaults(fn=cmd_signals)
 
     p = sub.add_parser("manage", help="run a Django management command", add_help=False)
     p.add_argument("rest", nargs=argparse.REMAINDER)
