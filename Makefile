@@ -51,6 +51,8 @@ test: lint typecheck test-sqlite test-postgres
 
 docs: install
 	$(BIN)/safeguard policy docs --output docs/policy.md
+	$(BIN)/safeguard metrics --definitions -o docs/measures.md
+	$(BIN)/python -m safeguard.signals.evaluate --markdown > docs/signals.md
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache
