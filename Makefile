@@ -7,14 +7,32 @@ BIN := $(VENV)/bin
 PG_URL ?= postgres://postgres@127.0.0.1:5432/safeguard
 DEMO_PORT ?= 8000
 
-.PHONY: install demo test lint typecheck test-sqlite test-postgres system-deps bench docs clean
+.PHONY: install assets demo test lint typecheck test-sqlite test-postgres system-deps bench docs clean
 
 $(BIN)/safeguard: pyproject.toml uv.lock
 	@$(PYTHON) -m uv --version >/dev/null 2>&1 || $(PYTHON) -m pip install --quiet --disable-pip-version-check uv
 	$(UV) sync --frozen --quiet
 	@touch $(BIN)/safeguard
 
-install: $(BIN)/safeguard
+# GOV.UK Frontend, MoJ Frontend and htmx from npm (exact versions in package-lock.json), built into the
+# app's static files; axe-core stays in node_modules for the browser tests. Nothing built is committed.
+ASSETS := src/safeguard/web/assets/frontend/app.css
+NPM_STAMP := node_modules/.safeguard-npm-ci
+
+$(NPM_STAMP): package.json package-lock.json
+	@if ! command -v npm >/dev/null 2>&1; then \
+		echo "Installing Debian packages: nodejs npm"; \
+		apt-get -o DPkg::Lock::Timeout=600 update -qq && DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 install -y -qq nodejs npm >/dev/null; \
+	fi
+	npm ci --no-audit --no-fund --loglevel=error
+	@touch $(NPM_STAMP)
+
+$(ASSETS): $(NPM_STAMP) src/safeguard/web/frontend/build.mjs src/safeguard/web/frontend/app.scss
+	npm run --silent build
+
+assets: $(ASSETS)
+
+install: $(BIN)/safeguard $(ASSETS)
 
 # Debian packages the tests need (the browser tests drive Debian's chromium; never a downloaded browser).
 system-deps:
@@ -55,4 +73,4 @@ docs: install
 	$(BIN)/python -m safeguard.signals.evaluate --markdown > docs/signals.md
 
 clean:
-	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache node_modules src/safeguard/web/assets/frontend

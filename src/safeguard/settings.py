@@ -29,6 +29,7 @@ INSTALLED_APPS = [
     "safeguard.oversight",
     "safeguard.audit",
     "safeguard.insights",
+    "govuk_frontend_django",
     "safeguard.web",
 ]
 
@@ -56,6 +57,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "safeguard.web.context.navigation",
             ],
         },
     },
@@ -98,6 +100,9 @@ STATICFILES_DIRS = [BASE_DIR / "web" / "assets"]
 # Served by WhiteNoise from the app's own files (no CDN); in tests and the demo straight from the finders.
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
+
+# Flash messages name what was recorded on a case: keep them server-side, not in a cookie.
+MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 
 EMAIL_BACKEND = os.environ.get("SAFEGUARD_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = "safeguard@localhost"

@@ -1,12 +1,16 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from safeguard.web import views
+from safeguard.web.views import auth, case, caseload, record, team
 
 urlpatterns = [
-    path("", views.home, name="home"),
-    path("sign-in/", auth_views.LoginView.as_view(template_name="web/sign_in.html"), name="login"),
+    path("", auth.home, name="home"),
+    path("sign-in/", auth.SignInView.as_view(), name="login"),
     path("sign-out/", auth_views.LogoutView.as_view(), name="logout"),
-    path("caseload/", views.caseload, name="caseload"),
-    path("cases/<str:ref>/", views.case_page, name="case"),
+    path("caseload/", caseload.caseload, name="caseload"),
+    path("caseload/search/", caseload.caseload_search, name="caseload-search"),
+    path("team/", team.team_page, name="team"),
+    path("cases/<str:ref>/", case.case_page, name="case"),
+    path("cases/<str:ref>/record/", record.record_menu, name="record-menu"),
+    path("cases/<str:ref>/record/<slug:event_type>/", record.record, name="record"),
 ]

@@ -1,0 +1,32 @@
+"""The case page: the case's safety picture on one page, and the way into recording."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from safeguard.accounts.access import can_record, can_record_event
+from safeguard.audit.log import write_audit
+from safeguard.timeline import schema
+from safeguard.web import queries
+
+QUICK_ACTIONS = ["contact", "note", "check_requested", "check_returned", "reviewed"]
+
+
+@login_required
+def case_page(request: HttpRequest, ref: str) -> HttpResponse:
+    case = queries.visible_case(request.user, ref)
+    if case is None:
+        raise Http404("No such case")
+    write_audit("case.viewed", user=request.user, case_ref=case.ref, object_type="case", object_id=str(case.pk))
+    allowed = {t for t in schema.EVENTS if can_record_event(request.user, case, t)}
+    context = {
+        "case": case,
+        **queries.case_overview(case, allowed=allowed, whole_timeline=request.GET.get("timeline") == "all"),
+        "can_record": can_record(request.user, case),
+        "quick_actions": QUICK_ACTIONS,
+        "saved": request.session.pop(f"web.saved.{case.pk}", None),
+        "today": queries.today(),
+    }
+    return render(request, "web/case.html", context)

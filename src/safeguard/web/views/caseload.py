@@ -1,0 +1,50 @@
+"""My caseload: every case with its concern, next obligation, RoSH and registers; filter, sort, search."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from safeguard.accounts.access import role_of
+from safeguard.cases.models import CONCERN_RANK
+from safeguard.timeline import schema
+from safeguard.web import queries
+
+# The search words are a name more often than not: they live in the session, never in the URL.
+SEARCH_KEY = "web.caseload_search"
+
+
+@login_required
+def caseload(request: HttpRequest) -> HttpResponse:
+    default_scope = "mine" if getattr(request.user, "staff", None) is not None and role_of(request.user) != "spo" \
+        else "all"
+    filters = queries.CaseloadFilters.from_request(request.GET, request.session.get(SEARCH_KEY, ""), default_scope)
+    rows = queries.caseload(request.user, filters)
+    context = {
+        "rows": rows,
+        "filters": filters,
+        "scopes": queries.scope_options(request.user),
+        "concerns": [c for c in reversed(list(CONCERN_RANK))],
+        "register_codes": schema.REGISTER_CODES,
+        "sorts": queries.SORTS,
+        "today": queries.today(),
+        "query": request.GET.urlencode(),
+    }
+    template = "web/_caseload_results.html" if request.headers.get("HX-Request") else "web/caseload.html"
+    return render(request, template, context)
+
+
+@login_required
+@require_POST
+def caseload_search(request: HttpRequest) -> HttpResponse:
+    words = "" if "clear" in request.POST else request.POST.get("search", "").strip()[:100]
+    if words:
+        request.session[SEARCH_KEY] = words
+    else:
+        request.session.pop(SEARCH_KEY, None)
+    keep = request.POST.get("query", "")
+    url = reverse("caseload")
+    return redirect(f"{url}?{keep}" if keep and len(keep) < 500 else url)

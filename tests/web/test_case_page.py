@@ -1,0 +1,48 @@
+"""The case page: who he is, victims and children, risk, controls, checks, interventions, obligations, timeline."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+import pytest
+from django.test import Client
+from web_scenarios import ago
+
+from safeguard.actions import record_event
+from safeguard.cases.models import Case
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_case_page_shows_the_safety_picture(priya: Client, settled: Case, org: Any) -> None:
+    record_event(settled, {"on": ago(2), "type": "person_added", "ref": "C1", "relationship": "child",
+                           "born": f"{date.today().year - 5}-01-01", "lives_with_case": True}, user=org.practitioner)
+    record_event(settled, {"on": ago(1), "type": "control_imposed", "control": "restraining_order",
+                           "protects": ["V1"]}, user=org.practitioner)
+    html = priya.get("/cases/X100002/").content.decode()
+    assert "Liam Carter" in html and "X100002" in html
+    victims = html[html.index("Known victims"):html.index("</table>", html.index("Known victims"))]
+    assert 'data-person="V1"' in victims and "Ex-partner" in victims
+    children = html[html.index(">Children<"):html.index("</table>", html.index(">Children<"))]
+    assert 'data-person="C1"' in children and "Lives with him" in children
+    assert 'data-testid="rosh">Medium<' in html
+    assert "Restraining order" in html
+    checks = html[html.index('data-testid="checks"'):]
+    assert "Returned" in checks and "2 domestic call-outs" in checks
+    assert "Rehabilitation activity requirement (RAR)" in html
+    obligations = html[html.index('data-testid="open-obligations"'):html.index("</table>",
+                                                                              html.index("open-obligations"))]
+    assert 'data-kind="' in obligations and "Rule " in obligations
+    assert "Restraining order" in html[html.index('data-testid="timeline"'):]
+    assert "Record something" in html
+
+
+def test_a_long_timeline_is_shown_a_page_at_a_time(priya: Client, settled: Case, org: Any) -> None:
+    for n in range(30):
+        record_event(settled, {"on": date.today().isoformat(), "type": "note", "by": "P1", "text": f"Note {n}"},
+                     user=org.practitioner, evaluate=False)
+    first = priya.get("/cases/X100002/").content.decode()
+    assert "The latest 25 of" in first and "Note 29" in first and "Note 0<" not in first
+    whole = priya.get("/cases/X100002/?timeline=all").content.decode()
+    assert "Show the whole timeline" not in whole and "Note 0<" in whole
