@@ -67,6 +67,12 @@ test-postgres: install system-deps
 
 test: lint typecheck test-sqlite test-postgres
 
+# The national-scale benchmark (issue 11) on local PostgreSQL: figures as JSON lines, docs/benchmarks.md.
+# BENCH_SCALE=national for 250,000 cases (about an hour on two cores); needs a PostgreSQL server.
+BENCH_SCALE ?= small
+bench: install
+	$(BIN)/safeguard bench --scale $(BENCH_SCALE) --json
+
 docs: install
 	$(BIN)/safeguard policy docs --output docs/policy.md
 	$(BIN)/safeguard metrics --definitions -o docs/measures.md

@@ -7,6 +7,8 @@ from typing import Any
 
 import pytest
 
+from owndb import templates  # noqa: F401  (session fixture: migrated databases to copy, tests/owndb.py)
+
 BASE_TIMELINE: dict[str, Any] = {
     "format": "safeguard-timeline/1",
     "case": {"ref": "X900001", "born": "1988-04-02", "gender": "male", "pdu": "North City"},

@@ -12,9 +12,14 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from safeguard.api.commands import register as add_api_parsers
+from safeguard.audit.commands import add_parser as add_audit_parser
+from safeguard.backup import add_parsers as add_backup_parsers
 from safeguard.demo.commands import DEMO_SEED, cmd_demo, cmd_synth
 from safeguard.insights.commands import add_metrics_parser
+from safeguard.scale.commands import add_parsers as add_scale_parsers
 from safeguard.signals.command import cmd_signals
+from safeguard.victims.keys import add_parser as add_keys_parser
 
 EXIT_BAD_INPUT = 2
 
@@ -251,6 +256,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--seed", type=int, default=DEMO_SEED, help=f"random seed (default {DEMO_SEED})")
     p.add_argument("--as-of", help="the date the data leads up to and is evaluated at, YYYY-MM-DD (default today)")
     p.add_argument("--json", action="store_true", help="print a JSON summary, no progress")
+    p.add_argument("--database", help="bulk load a national-shaped dataset (COPY on PostgreSQL): 'postgres' "
+                   "(DATABASE_URL, else the local safeguard_bench), 'sqlite' (DATABASE_URL or the default) or a URL")
+    p.add_argument("--batch", type=int, default=2000, help="cases per bulk batch (with --database)")
     p.set_defaults(fn=cmd_synth)
 
     p = sub.add_parser("demo", help="build the demo database (when new), print the sign-ins and serve the app")
@@ -261,7 +269,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--no-serve", action="store_true", help="build and print the sign-ins, but do not serve")
     p.set_defaults(fn=cmd_demo)
 
+    add_audit_parser(sub)
+    add_backup_parsers(sub)
+    add_api_parsers(sub)
     add_metrics_parser(sub)
+    add_keys_parser(sub)
+    add_scale_parsers(sub)
 
     p = sub.add_parser("signals", help="find risk signals in notes (JSON Lines of {id, text}); no database needed")
     p.add_argument("file", help='a JSON Lines file of {"id", "text"} ("-" for standard input)')

@@ -26,23 +26,40 @@ INSTALLED_APPS = [
     "safeguard.accounts",
     "safeguard.cases",
     "safeguard.practice",
+    "safeguard.interventions",
     "safeguard.oversight",
-    "safeguard.audit",
+    "safeguard.victims",
+    "safeguard.agencies",
+    "safeguard.assessments",
     "safeguard.insights",
-    "govuk_frontend_django",
+    "safeguard.insights_web",
+    "safeguard.signals_web",
+    "safeguard.audit",
     "safeguard.web",
+    "govuk_frontend_django",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "safeguard.api",
 ]
 
 MIDDLEWARE = [
+    "safeguard.ops.logs.RequestLogMiddleware",  # first: a request id and one JSON log line per request
+    "safeguard.ops.routers.ReportingMiddleware",  # reporting pages read from the replica, when there is one
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "safeguard.audit.context.AuditContextMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
+
+# Audit entries record the client's address: REMOTE_ADDR, or with N proxies in front of the app the Nth
+# address from the right of X-Forwarded-For (safeguard.audit.context).
+SAFEGUARD_PROXY_HOPS = int(os.environ.get("SAFEGUARD_PROXY_HOPS", "0"))
 
 ROOT_URLCONF = "safeguard.urls"
 WSGI_APPLICATION = "safeguard.wsgi.application"
@@ -68,6 +85,12 @@ DATABASES = {"default": dj_database_url.parse(os.environ.get("DATABASE_URL", _de
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["OPTIONS"] = {"timeout": 20, "transaction_mode": "IMMEDIATE"}
     DATABASES["default"]["CONN_MAX_AGE"] = 0
+# Reporting reads (insights) go to a read replica when one is configured (safeguard.ops.routers).
+if os.environ.get("DATABASE_REPLICA_URL"):
+    DATABASES["replica"] = dj_database_url.parse(os.environ["DATABASE_REPLICA_URL"], conn_max_age=60)
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+DATABASE_ROUTERS = ["safeguard.ops.routers.ReplicaRouter"]
+SAFEGUARD_REPORTING_PATHS = ("/insights/",)
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -75,6 +98,8 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
 ]
+# Flash messages name what was recorded on a case: keep them server-side, not in a cookie.
+MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "caseload"
 LOGOUT_REDIRECT_URL = "login"
@@ -101,8 +126,13 @@ STATICFILES_DIRS = [BASE_DIR / "web" / "assets"]
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
 
-# Flash messages name what was recorded on a case: keep them server-side, not in a cookie.
-MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
+# Field encryption for victims' contact details (safeguard.victims.crypto): Fernet keys of their own, never
+# SECRET_KEY, comma-separated, newest first (rotate: put a new key first, run `safeguard keys rotate`, then
+# drop the old one). Unset, a published development key is used only under DEBUG, the tests (pytest sets
+# PYTEST_VERSION) and the demo (SAFEGUARD_DEV_FIELD_KEY=1); anywhere else using an encrypted field fails.
+SAFEGUARD_FIELD_KEYS = [k.strip() for k in os.environ.get("SAFEGUARD_FIELD_KEYS", "").split(",") if k.strip()]
+SAFEGUARD_DEV_FIELD_KEY = (DEBUG or os.environ.get("SAFEGUARD_DEV_FIELD_KEY") == "1"
+                           or "PYTEST_VERSION" in os.environ)
 
 EMAIL_BACKEND = os.environ.get("SAFEGUARD_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = "safeguard@localhost"
@@ -110,13 +140,24 @@ DEFAULT_FROM_EMAIL = "safeguard@localhost"
 # A regional policy file (TOML) layered over the default policy; see docs/policy.md.
 SAFEGUARD_POLICY_FILE = os.environ.get("SAFEGUARD_POLICY_FILE") or None
 
+# One JSON object per line, with the request id (safeguard.ops.logs); SAFEGUARD_LOG_FORMAT=text for plain lines.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"request_id": {"()": "safeguard.ops.logs.RequestIdFilter"}},
+    "formatters": {"json": {"()": "safeguard.ops.logs.JsonFormatter"},
+                   "text": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["request_id"],
+                             "formatter": "text" if os.environ.get("SAFEGUARD_LOG_FORMAT") == "text" else "json"}},
     "root": {"handlers": ["console"], "level": os.environ.get("SAFEGUARD_LOG_LEVEL", "WARNING")},
+    # One line per request at INFO (SAFEGUARD_REQUEST_LOG=0 turns them off).
+    "loggers": {"safeguard.request": {"level": "INFO" if os.environ.get("SAFEGUARD_REQUEST_LOG", "1") == "1"
+                                      else "WARNING"}},
 }
 
 # Background jobs and schedules (django-q2) with the database as the broker: nothing else to run.
 Q_CLUSTER = {"name": "safeguard", "orm": "default", "workers": 1, "timeout": 3600, "retry": 4000,
              "catch_up": False}
+
+# The REST API (Django REST framework, drf-spectacular) and outbound webhooks.
+from safeguard.api.conf import REST_FRAMEWORK, SAFEGUARD_WEBHOOKS, SPECTACULAR_SETTINGS  # noqa: E402, F401

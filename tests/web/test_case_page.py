@@ -46,3 +46,14 @@ def test_a_long_timeline_is_shown_a_page_at_a_time(priya: Client, settled: Case,
     assert "The latest 25 of" in first and "Note 29" in first and "Note 0<" not in first
     whole = priya.get("/cases/X100002/?timeline=all").content.decode()
     assert "Show the whole timeline" not in whole and "Note 0<" in whole
+
+
+def test_case_page_shows_the_tier_with_its_explanation(priya: Client, police_case: Case) -> None:
+    from safeguard.assessments.tier import tier_of
+    from safeguard.oversight.service import facts_for, today
+
+    page = priya.get(f"/cases/{police_case.ref}/").content.decode()
+    expected = tier_of(facts_for(police_case), today())
+    assert f'data-testid="tier">\n      {expected.label}' in page
+    assert "How the tier was worked out" in page
+    assert f"/cases/{police_case.ref}/assessments/" in page

@@ -10,6 +10,7 @@ if TYPE_CHECKING:
     from django.db.models import QuerySet
 
     from safeguard.cases.models import CaseQuerySet
+    from safeguard.practice.models import AgencyCheck
     from safeguard.workforce.models import Team
 
 
@@ -73,3 +74,121 @@ def teams_overseen(user: Any) -> QuerySet[Team]:
     if role == "head" and user.profile.unit_id is not None:
         return Team.objects.filter(unit_id=user.profile.unit_id)
     return Team.objects.none()
+
+
+AGENCY_OF_ROLE = {"police": "police", "csc": "childrens_services"}
+
+
+def checks_for_agency(checks: QuerySet[AgencyCheck], user: Any) -> QuerySet[AgencyCheck]:
+    """Partner-agency users see the check requests addressed to their agency on cases in their area (their
+    profile's delivery unit), and nothing else about those cases. Everyone else: none here."""
+    agency = AGENCY_OF_ROLE.get(role_of(user) or "")
+    if agency is None or user.profile.unit_id is None:
+        return checks.none()
+    # A request is addressed to an area (agencies.AgencyRequest.area, the case's unit unless the
+    # practitioner chose another, as after a move); a check with no request record, the case's unit.
+    unit = user.profile.unit_id
+    return checks.filter(agency=agency, case__archived_at=None).filter(
+        Q(agency_request__area_id=unit) | Q(agency_request__isnull=True, case__unit_id=unit))
+
+
+# -- partner agencies' requests, victims' records, breaches (safeguard.agencies, safeguard.victims) -----------
+def _in_unit(user: Any, case: Any) -> bool:
+    unit = user.profile.unit_id if role_of(user) else None
+    return unit is not None and unit == case.unit_id and case.archived_at is None
+
+
+def requests_for_agency(requests: QuerySet[Any], user: Any) -> QuerySet[Any]:
+    """A partner-agency user's queue (agencies.AgencyRequest): requests sent to their agency for their area.
+    Drafts are never in it. Everyone else: none here."""
+    agency = AGENCY_OF_ROLE.get(role_of(user) or "")
+    if agency is None or user.profile.unit_id is None:
+        return requests.none()
+    return requests.filter(agency=agency, area_id=user.profile.unit_id, case__archived_at=None).exclude(
+        status="drafted")
+
+
+def can_see_victims(user: Any, case: Any) -> bool:
+    """Victims' and children's safety records: the case's practitioner, the SPO of the practitioner's team,
+    and victim-facing workers in the case's delivery unit. Never partner agencies, heads of unit, quality
+    assurance or administrators (they have no need, and the fewer who can read a refuge address the better)."""
+    if can_record(user, case):
+        return True
+    return role_of(user) == "victim_worker" and _in_unit(user, case)
+
+
+def victim_records_visible(records: QuerySet[Any], user: Any) -> QuerySet[Any]:
+    """The victims.VictimRecord rows can_see_victims allows, as a query (for lists)."""
+    role = role_of(user)
+    staff = getattr(user, "staff", None) if role else None
+    records = records.filter(case__archived_at=None)
+    if role == "victim_worker" and user.profile.unit_id is not None:
+        return records.filter(case__unit_id=user.profile.unit_id)
+    if role == "practitioner" and staff is not None:
+        return records.filter(case__practitioner=staff)
+    if role == "spo" and staff is not None:
+        mine = Q(case__practitioner=staff)
+        return records.filter(mine | Q(case__practitioner__team_id=staff.team_id) if staff.team_id else mine)
+    return records.none()
+
+
+# Where a never-disclose detail may appear: on screen only. Exports, PDFs, API responses and emails leave
+# the service and can reach the perpetrator (a court bundle, a forwarded email), so they never carry one.
+NEVER_DISCLOSE_CHANNELS = frozenset({"page"})
+
+
+def can_reveal_never_disclose(user: Any, case: Any, channel: str) -> bool:
+    """A detail marked never disclose (a refuge address): shown only on screen, and only to victim-facing
+    workers in the case's unit; not to the perpetrator's practitioner or their manager."""
+    return channel in NEVER_DISCLOSE_CHANNELS and role_of(user) == "victim_worker" and _in_unit(user, case)
+
+
+def can_report_breach(user: Any, case: Any) -> bool:
+    """Anyone may report a breach of a control: whoever can see the case, and partner agencies and
+    victim-facing workers for cases in their area (they name the case by its reference or their request)."""
+    role = role_of(user)
+    if role is None or case.archived_at is not None:
+        return False
+    if visible_cases(type(case).objects.filter(pk=case.pk), user).exists():
+        return True
+    return role in {"police", "csc", "victim_worker"} and _in_unit(user, case)
+
+
+def is_case_manager(user: Any, case: Any) -> bool:
+    """The SPO who may make manager decisions on a case (a waiver, deciding not to disclose)."""
+    return role_of(user) == "spo" and can_record(user, case)
+
+
+def insight_scopes(user: Any) -> dict[str, QuerySet[Any]]:
+    """The levels of the organisation whose inspection measures a user may open (safeguard.insights_web),
+    keyed region, unit, team and practitioner: a practitioner their own; an SPO their team and its staff; a
+    head of unit their unit, its teams and their staff; quality assurance their region and everything in it.
+    Partner agencies, victim-facing workers and administrators: none. The cases behind any number are still
+    listed through visible_cases."""
+    from safeguard.workforce.models import DeliveryUnit, Region, Staff, Team
+
+    role = role_of(user)
+    staff = getattr(user, "staff", None) if role else None
+    unit = user.profile.unit if role in {"head", "qa"} else None
+    found: dict[str, QuerySet[Any]] = {"region": Region.objects.none(), "unit": DeliveryUnit.objects.none(),
+                                       "team": Team.objects.none(), "practitioner": Staff.objects.none()}
+    if role == "practitioner" and staff is not None:
+        found["practitioner"] = Staff.objects.filter(pk=staff.pk)
+    elif role == "spo" and staff is not None and staff.team_id is not None:
+        found["team"] = Team.objects.filter(pk=staff.team_id)
+        found["practitioner"] = Staff.objects.filter(team_id=staff.team_id)
+    elif role == "head" and unit is not None:
+        found["unit"] = DeliveryUnit.objects.filter(pk=unit.pk)
+        found["team"] = Team.objects.filter(unit_id=unit.pk)
+        found["practitioner"] = Staff.objects.filter(team__unit_id=unit.pk)
+    elif role == "qa" and unit is not None:
+        found["region"] = Region.objects.filter(pk=unit.region_id)
+        found["unit"] = DeliveryUnit.objects.filter(region_id=unit.region_id)
+        found["team"] = Team.objects.filter(unit__region_id=unit.region_id)
+        found["practitioner"] = Staff.objects.filter(team__unit__region_id=unit.region_id)
+    return found
+
+
+def can_audit_cases(user: Any) -> bool:
+    """The case-audit tool (drawing samples of cases and judging them as inspectors do): quality assurance."""
+    return role_of(user) == "qa" and user.profile.unit_id is not None

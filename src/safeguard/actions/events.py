@@ -9,6 +9,8 @@ from django.db import transaction
 from django.db.models import Max
 
 from safeguard.actions.projections import PROJECTED_CASE_FIELDS, project
+from safeguard.api import outbox
+from safeguard.audit.chain import EVENT_FIELDS, event_digest, fields_of
 from safeguard.audit.log import write_audit
 from safeguard.cases.models import Case, CaseEvent
 from safeguard.oversight.service import evaluate_case
@@ -73,10 +75,14 @@ def record_event(case: Case, event: dict[str, Any], *, user: Any = None, source:
     project(locked, logged)
     locked.version += 1
     locked.save(update_fields=["version", *PROJECTED_CASE_FIELDS])
-    write_audit(f"event.{event['type']}", user=user, case_ref=locked.ref, object_type="case_event",
-                object_id=str(logged.pk), detail={"seq": seq, "source": source})
+    outbox.event_recorded(locked, logged)  # a domain event for other systems, in this transaction
     if evaluate:
         evaluate_case(locked, as_of=as_of)
+    # Last, so the audit chain's lock is held only for the end of the transaction. The digest makes the
+    # event log tamper-evident: `safeguard audit verify` recomputes it from the stored event.
+    write_audit(f"event.{event['type']}", user=user, case_ref=locked.ref, object_type="case_event",
+                object_id=str(logged.pk),
+                detail={"seq": seq, "source": source, "sha256": event_digest(fields_of(logged, EVENT_FIELDS))})
     case.version = locked.version
     return logged
 

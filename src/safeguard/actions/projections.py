@@ -21,6 +21,8 @@ from safeguard.cases.models import (
     Residence,
     Sentence,
 )
+from safeguard.interventions.lifecycle import EVENT_STATUS
+from safeguard.interventions.records import follow_event
 from safeguard.practice.models import (
     AgencyCheck,
     Assessment,
@@ -304,16 +306,21 @@ def _reviewed(case: Case, event: CaseEvent, d: dict[str, Any]) -> None:
 
 @projects("referred")
 def _referred(case: Case, event: CaseEvent, d: dict[str, Any]) -> None:
-    Referral.objects.create(case=case, programme=d["programme"], referred_on=event.on)
+    referral = Referral.objects.create(case=case, programme=d["programme"], referred_on=event.on,
+                                       status=EVENT_STATUS["referred"])
+    follow_event(referral, event, "")
 
 
 @projects("programme_started", "programme_completed", "programme_cancelled", "programme_left")
 def _programme(case: Case, event: CaseEvent, d: dict[str, Any]) -> None:
+    """Events are facts: applied to the latest referral for the programme even out of the lifecycle's order
+    (timelines may go straight from `referred` to `programme_started`); the service checks the order."""
     referral = Referral.objects.filter(case=case, programme=d["programme"]).order_by("-referred_on", "-id").first()
     if referral is None:
-        referral = Referral(case=case, programme=d["programme"], referred_on=event.on)
+        referral = Referral(case=case, programme=d["programme"], referred_on=event.on, status="")
+    from_status = referral.status
     stage = event.type.removeprefix("programme_")
-    referral.status = {"started": "on_programme"}.get(stage, stage)
+    referral.status = EVENT_STATUS[event.type]
     if stage == "started":
         referral.started_on = event.on
     elif stage == "completed":
@@ -325,6 +332,7 @@ def _programme(case: Case, event: CaseEvent, d: dict[str, Any]) -> None:
         referral.left_on = event.on
         referral.left_reason = d.get("reason") or ""
     referral.save()
+    follow_event(referral, event, from_status)
 
 
 @projects("enforcement")

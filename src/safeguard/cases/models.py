@@ -10,6 +10,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 
+from safeguard.audit.appendonly import AppendOnlyModel, AppendOnlyQuerySet
 from safeguard.timeline import schema
 
 CONCERN_CHOICES = [(c, c) for c in ("none", "watch", "serious", "immediate")]
@@ -63,8 +64,13 @@ class Case(models.Model):
         return self.ref
 
 
-class CaseEvent(models.Model):
-    """One entry of a case's append-only event log, in timeline vocabulary."""
+class CaseEvent(AppendOnlyModel):
+    """One entry of a case's append-only event log, in timeline vocabulary.
+
+    Append-only in the application (AppendOnlyModel) and in the database (triggers, safeguard.audit.guards);
+    the audit entry that records each event holds its digest, so `safeguard audit verify` finds an event
+    altered, removed or added behind the application's back.
+    """
 
     SOURCES = [("web", "web"), ("api", "api"), ("import", "import"), ("replay", "replay"), ("synth", "synth")]
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="events")
@@ -75,6 +81,8 @@ class CaseEvent(models.Model):
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT)
     recorded_at = models.DateTimeField(auto_now_add=True)
     source = models.CharField(max_length=10, choices=SOURCES, default="web")
+
+    objects = AppendOnlyQuerySet.as_manager()
 
     class Meta:
         ordering = ["case", "seq"]

@@ -61,6 +61,10 @@ def cmd_synth(args: argparse.Namespace) -> int:
     problem = _check_args(args)
     if problem:
         return _fail(problem)
+    if getattr(args, "database", None):  # a national-shaped dataset, bulk loaded (safeguard.scale)
+        from safeguard.scale.commands import cmd_bulk_synth
+
+        return cmd_bulk_synth(args)
     _setup_django()
     _migrate_quietly()
     as_of = _as_of(args.as_of)
@@ -132,7 +136,9 @@ def cmd_demo(args: argparse.Namespace) -> int:
     database.parent.mkdir(parents=True, exist_ok=True)
     if args.reset:
         _remove_database(database)
-    # The demo always uses its own database, whatever DATABASE_URL says.
+    # The demo always uses its own database, whatever DATABASE_URL says; it holds synthetic people only, so the
+    # published development field-encryption key is allowed there (safeguard.victims.crypto).
+    os.environ.setdefault("SAFEGUARD_DEV_FIELD_KEY", "1")
     _setup_django(f"sqlite:///{database}")
     _migrate_quietly()
     from safeguard.cases.models import Case

@@ -8,11 +8,13 @@ evaluates each case once as of the chosen date.
 
 from __future__ import annotations
 
+import math
 import random
 from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 from safeguard.demo import names
@@ -56,15 +58,46 @@ class Organisation:
     teams: tuple[tuple[str, str], ...]  # (unit, team)
     staff: tuple[StaffSpec, ...]
     lead: str  # the PO whose caseload the demo practitioner signs in to
+    unit_regions: tuple[tuple[str, str], ...] = ()  # (unit, region) when units are in several regions
+
+    def region_of(self, unit: str) -> str:
+        return self._regions.get(unit, self.region)
+
+    # Indexes (a national organisation has thousands of staff); same answers as a scan in staff order.
+    @cached_property
+    def _regions(self) -> dict[str, str]:
+        return dict(self.unit_regions)
+
+    @cached_property
+    def _by_ref(self) -> dict[str, StaffSpec]:
+        found: dict[str, StaffSpec] = {}
+        for s in self.staff:
+            found.setdefault(s.ref, s)
+        return found
+
+    @cached_property
+    def _position(self) -> dict[str, int]:
+        return {s.ref: i for i, s in reversed(list(enumerate(self.staff)))}
+
+    @cached_property
+    def _teams(self) -> dict[tuple[str, str], list[StaffSpec]]:
+        teams: dict[tuple[str, str], list[StaffSpec]] = {}
+        for s in self.staff:
+            teams.setdefault((s.unit, s.team), []).append(s)
+        return teams
 
     def member(self, ref: str) -> StaffSpec:
-        return next(s for s in self.staff if s.ref == ref)
+        return self._by_ref[ref]
 
     def team_of(self, member: StaffSpec) -> list[StaffSpec]:
-        return [s for s in self.staff if (s.unit, s.team) == (member.unit, member.team)]
+        return list(self._teams.get((member.unit, member.team), []))
 
     def spo_of(self, member: StaffSpec) -> StaffSpec:
-        return next(s for s in self.team_of(member) if s.grade == "SPO")
+        return next(s for s in self._teams[(member.unit, member.team)] if s.grade == "SPO")
+
+    def staff_in_order(self, refs: set[str]) -> list[StaffSpec]:
+        """The members with these refs, in the organisation's order."""
+        return [self.staff[i] for i in sorted(self._position[r] for r in refs if r in self._position)]
 
     def practitioners(self) -> list[StaffSpec]:
         return [s for s in self.staff if s.grade != "SPO"]
@@ -182,12 +215,75 @@ def _case(org: Organisation, seed: int, index: int, ref: str, da: bool, holder_r
     timeline = {
         "format": FORMAT,
         "case": {"ref": ref, "born": born.isoformat(), "gender": gender, "pdu": holder.unit},
-        "staff": [s.timeline() for s in org.staff if s.ref in used],
+        "staff": [s.timeline() for s in org.staff_in_order(used)],
         "events": events,
         "checkpoints": [as_of.isoformat()],
     }
     return SyntheticCase(timeline=timeline, name=names.full_name(rng, gender, surname), people=dict(story.people),
                          practitioner=holder.ref, domestic_abuse=da, quality=quality)
+
+
+# -- a national service -----------------------------------------------------------------------------
+# The twelve probation regions of England and Wales; delivery units and people are synthetic.
+NATIONAL_REGIONS = ("North East", "North West", "Yorkshire and the Humber", "Greater Manchester", "East Midlands",
+                    "West Midlands", "East of England", "Kent, Surrey and Sussex", "London", "South West",
+                    "South Central", "Wales")
+CASES_PER_UNIT = 2500  # about 100 delivery units for 250,000 cases
+CASES_PER_TEAM = 240   # an SPO and about six practitioners holding about 40 cases each
+
+
+def generate_national(cases: int, seed: int, as_of: date) -> tuple[Organisation, Iterator[SyntheticCase]]:
+    """A national service: up to twelve regions, about one delivery unit per 2,500 cases (about 100 for
+    250,000), teams of an SPO and six or so practitioners, 30% domestic abuse. The case stories are the
+    demo's (`_case`); only the organisation and the allocation are national. Same arguments, same data."""
+    rng = random.Random(f"safeguard-synth-national:{seed}")
+    org = build_national_organisation(rng, cases, as_of)
+    refs = _case_refs(rng, cases)
+    da = set(rng.sample(range(cases), round(cases * DA_SHARE)))
+    practitioners: dict[str, list[StaffSpec]] = {}
+    for s in org.practitioners():
+        practitioners.setdefault(s.unit, []).append(s)
+    weights = {unit: [GRADE_WEIGHTS[s.grade] for s in members] for unit, members in practitioners.items()}
+    units = list(org.units)
+    holders = []
+    for _ in range(cases):
+        unit = rng.choice(units)
+        holders.append(rng.choices(practitioners[unit], weights[unit])[0].ref)
+    return org, (_case(org, seed, i, refs[i], i in da, holders[i], as_of) for i in range(cases))
+
+
+def build_national_organisation(rng: random.Random, cases: int, as_of: date) -> Organisation:
+    unit_count = max(1, math.ceil(cases / CASES_PER_UNIT))
+    region_count = min(len(NATIONAL_REGIONS), unit_count)
+    units: list[str] = []
+    seen: set[str] = set()
+    while len(units) < unit_count:
+        candidate = names.place(rng)
+        if candidate in seen:  # 144 place names: number the rest
+            candidate = f"{candidate} {sum(1 for u in units if u.startswith(candidate)) + 1}"
+        seen.add(candidate)
+        units.append(candidate)
+    unit_regions = tuple((unit, NATIONAL_REGIONS[i % region_count]) for i, unit in enumerate(units))
+    teams: list[tuple[str, str]] = []
+    staff: list[StaffSpec] = []
+    numbers: Counter[tuple[str, str]] = Counter()
+    per_unit = cases / unit_count
+    for u, unit in enumerate(units):
+        team_count = max(1, round(per_unit / CASES_PER_TEAM))
+        for t in range(team_count):
+            team = f"{names.TEAM_WORDS[t % len(names.TEAM_WORDS)]} team" + (f" {t // len(names.TEAM_WORDS) + 1}"
+                                                                            if t >= len(names.TEAM_WORDS) else "")
+            teams.append((unit, team))
+            grades = ["SPO"] + ["PO"] * rng.randint(2, 4) + ["PQiP"] * rng.randint(1, 2) + ["PSO"] * rng.randint(1, 2)
+            for grade in grades:
+                numbers[(unit, grade)] += 1
+                staff.append(StaffSpec(ref=f"U{u + 1:03d}-{grade}-{numbers[(unit, grade)]:03d}",
+                                       name=names.full_name(rng, rng.choice(("male", "female"))), grade=grade,
+                                       qualified_on=_qualified(rng, grade, as_of),
+                                       da_trained=rng.random() < TRAINED[grade], unit=unit, team=team))
+    lead = next(s for s in staff if s.grade == "PO")
+    return Organisation(region=unit_regions[0][1], units=tuple(units), teams=tuple(teams), staff=tuple(staff),
+                        lead=lead.ref, unit_regions=unit_regions)
 
 
 # -- loading ----------------------------------------------------------------------------------------
@@ -209,7 +305,7 @@ class LoadSummary:
 def load_organisation(org: Organisation) -> None:
     from safeguard.actions import ensure_staff, ensure_team, ensure_unit
 
-    units = {name: ensure_unit(name, org.region) for name in org.units}
+    units = {name: ensure_unit(name, org.region_of(name)) for name in org.units}
     teams = {(unit, team): ensure_team(units[unit], team) for unit, team in org.teams}
     for member in org.staff:
         ensure_staff(member.timeline(), team=teams[(member.unit, member.team)], name=member.name)

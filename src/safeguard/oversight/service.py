@@ -60,40 +60,52 @@ def today() -> date:
 
 @transaction.atomic
 def evaluate_case(case: Case, as_of: date | None = None) -> Evaluation:
-    """Evaluate the case at `as_of` (default today) and store the result: obligations and concern."""
+    """Evaluate the case at `as_of` (default today) and store the result: obligations and concern (and the
+    outbox's domain events: obligations turned overdue, concern changed). evaluate_many does the work."""
     day = as_of or today()
-    facts = facts_for(case)
-    result = evaluate(facts, day, active_policy())
-    reconcile(case, result)
-    open_dues = [o.due for o in result.open()]
-    Case.objects.filter(pk=case.pk).update(concern=result.concern, next_due=min(open_dues) if open_dues else None,
-                                           evaluated_on=day, wake_on=result.wake_on, da_since=facts.da_since)
-    case.concern = result.concern
-    return result
+    outcome = evaluate_many([case.pk], day, savepoint=False)[case.pk]
+    if isinstance(outcome, Exception):
+        raise outcome
+    case.concern = outcome.concern
+    return outcome
+
+
+FIELDS = ["rule", "kind", "policy_version", "opened", "due", "status", "reason", "closed_on", "closed_by_id",
+          "closed_note", "immediate", "critical", "overdue_at_once"]
 
 
 def reconcile(case: Case, result: Evaluation) -> None:
     """Make the stored obligations match the evaluation: insert new ones, update changed ones,
     close met or waived ones with the event that closed them, withdraw ones the record no longer supports."""
-    day = result.as_of
-    stored = {o.key: o for o in Obligation.objects.filter(case=case)}
+    stored = list(Obligation.objects.filter(case=case))
     seqs = {o.closed_by for o in result.obligations if o.closed_by is not None}
     events = dict(CaseEvent.objects.filter(case=case, seq__in=seqs).values_list("seq", "pk")) if seqs else {}
+    to_create, to_update = plan_reconcile(case.pk, result, stored, events)
+    if to_create:
+        Obligation.objects.bulk_create(to_create)
+    if to_update:
+        Obligation.objects.bulk_update(to_update, FIELDS)
+
+
+def plan_reconcile(case_id: int, result: Evaluation, stored_rows: list[Obligation], event_pks: dict[int, int]
+                   ) -> tuple[list[Obligation], list[Obligation]]:
+    """The rows to insert and the rows to update (changed in place) to make `stored_rows` match `result`.
+    `event_pks` maps the case's event seqs to their ids (for closed_by)."""
+    day = result.as_of
+    stored = {o.key: o for o in stored_rows}
     to_create: list[Obligation] = []
     to_update: list[Obligation] = []
-    fields = ["rule", "kind", "policy_version", "opened", "due", "status", "reason", "closed_on", "closed_by_id",
-              "closed_note", "immediate", "critical", "overdue_at_once"]
     for found in result.obligations:
         values: dict[str, Any] = {
             "rule": found.rule, "kind": found.kind, "policy_version": found.policy_version, "opened": found.opened,
             "due": found.due, "status": found.status_on(day), "reason": found.reason, "closed_on": found.closed_on,
-            "closed_by_id": events.get(found.closed_by) if found.closed_by is not None else None,
+            "closed_by_id": event_pks.get(found.closed_by) if found.closed_by is not None else None,
             "closed_note": found.closed_note, "immediate": found.immediate, "critical": found.critical,
             "overdue_at_once": found.overdue_at_once,
         }
         row = stored.pop(found.key, None)
         if row is None:
-            to_create.append(Obligation(case=case, key=found.key, **values))
+            to_create.append(Obligation(case_id=case_id, key=found.key, **values))
         elif any(getattr(row, k) != v for k, v in values.items()):
             for k, v in values.items():
                 setattr(row, k, v)
@@ -104,7 +116,83 @@ def reconcile(case: Case, result: Evaluation) -> None:
             row.closed_on = day
             row.closed_note = "The record no longer supports this obligation"
             to_update.append(row)
-    if to_create:
-        Obligation.objects.bulk_create(to_create)
-    if to_update:
-        Obligation.objects.bulk_update(to_update, fields)
+    return to_create, to_update
+
+
+# -- many cases at once (the sweep) ---------------------------------------------------------------------
+CASE_FIELDS = ("concern", "next_due", "evaluated_on", "wake_on", "da_since")
+
+
+def evaluate_many(case_ids: list[int], as_of: date, *, savepoint: bool = True) -> dict[int, Evaluation | Exception]:
+    """evaluate_case for many cases in one transaction, with a handful of queries in all: the same stored
+    obligations, case fields and outbox events as evaluating each in turn. The cases are locked (as
+    record_event locks one) so an event recorded meanwhile waits, then re-evaluates its case after this.
+
+    Returns each case's evaluation, or the exception its evaluation raised (nothing is stored for it)."""
+    from safeguard.api.models import OutboxEvent
+    from safeguard.api.outbox import concern_event, overdue_event
+
+    policy = active_policy()
+    outcome: dict[int, Evaluation | Exception] = {}
+    with transaction.atomic(savepoint=savepoint):
+        cases = list(Case.objects.select_for_update().filter(pk__in=case_ids).order_by("pk")
+                     .only("pk", "ref", "born", "gender", *CASE_FIELDS))
+        events: dict[int, list[tuple[int, int, date, str, dict[str, Any]]]] = {c.pk: [] for c in cases}
+        for pk, case_id, seq, on, kind, payload in (CaseEvent.objects.filter(case_id__in=case_ids)
+                                                    .order_by("case_id", "seq")
+                                                    .values_list("pk", "case_id", "seq", "on", "type", "payload")):
+            events[case_id].append((pk, seq, on, kind, payload))
+        stored: dict[int, list[Obligation]] = {c.pk: [] for c in cases}
+        for row in Obligation.objects.filter(case_id__in=case_ids).order_by("pk"):
+            stored[row.case_id].append(row)
+        codes = {p[f] for rows in events.values() for *_, p in rows for f in STAFF_FIELDS
+                 if isinstance(p.get(f), str)}
+        staff = {s.code: StaffMember(ref=s.code, grade=s.grade, qualified_on=s.qualified_on, da_trained=s.da_trained)
+                 for s in Staff.objects.filter(code__in=codes)}
+        to_create: list[Obligation] = []
+        to_update: list[Obligation] = []
+        changed_cases: list[Case] = []
+        watched: list[tuple[Case, str, set[tuple[int, date]], Evaluation]] = []
+        for case in cases:
+            rows = events[case.pk]
+            facts_events = tuple(Event(seq=seq, on=on, type=kind,
+                                       data={k: v for k, v in payload.items() if k not in {"on", "type"}})
+                                 for _, seq, on, kind, payload in rows)
+            case_codes = {e.data[f] for e in facts_events for f in STAFF_FIELDS if isinstance(e.data.get(f), str)}
+            facts = CaseFacts(ref=case.ref, events=facts_events, staff={c: staff[c] for c in case_codes if c in staff},
+                              born=case.born, gender=case.gender or None)
+            try:
+                result = evaluate(facts, as_of, policy)
+            except Exception as exc:  # one bad case must not stop the others
+                outcome[case.pk] = exc
+                continue
+            outcome[case.pk] = result
+            overdue_before = {(o.pk, o.due) for o in stored[case.pk] if o.status == "overdue"}
+            created, updated = plan_reconcile(case.pk, result, stored[case.pk], {seq: pk for pk, seq, *_ in rows})
+            to_create.extend(created)
+            to_update.extend(updated)
+            stored[case.pk].extend(created)
+            open_dues = [o.due for o in result.open()]
+            values = {"concern": result.concern, "next_due": min(open_dues) if open_dues else None,
+                      "evaluated_on": as_of, "wake_on": result.wake_on, "da_since": facts.da_since}
+            watched.append((case, case.concern, overdue_before, result))
+            if any(getattr(case, k) != v for k, v in values.items()):
+                for k, v in values.items():
+                    setattr(case, k, v)
+                changed_cases.append(case)
+        if to_create:
+            Obligation.objects.bulk_create(to_create, batch_size=1000)
+        if to_update:
+            Obligation.objects.bulk_update(to_update, FIELDS, batch_size=500)
+        if changed_cases:
+            Case.objects.bulk_update(changed_cases, list(CASE_FIELDS), batch_size=500)
+        # Domain events for other systems: obligations newly overdue, and concern changes.
+        emitted: list[OutboxEvent] = []
+        for case, concern_before, overdue_before, result in watched:
+            overdue_now = sorted((o for o in stored[case.pk] if o.status == "overdue"), key=lambda o: (o.due, o.pk))
+            emitted += [overdue_event(case.ref, o) for o in overdue_now if (o.pk, o.due) not in overdue_before]
+            if concern_before is not None and concern_before != result.concern:
+                emitted.append(concern_event(case.ref, concern_before, result.concern))
+        if emitted:
+            OutboxEvent.objects.bulk_create(emitted, batch_size=1000)
+    return outcome

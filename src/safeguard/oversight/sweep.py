@@ -7,25 +7,32 @@ whose `wake_on` has come, unless `full`).
 
 from __future__ import annotations
 
+import multiprocessing
+import os
 import time
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 
 from django.core.mail import send_mail
-from django.db import transaction
+from django.db import connections, transaction
 from django.db.models import Q, QuerySet
+from django.dispatch import Signal
 
 from safeguard.audit.log import write_audit
 from safeguard.cases.models import Case
 from safeguard.oversight.models import Obligation
-from safeguard.oversight.service import active_policy, evaluate_case, today
+from safeguard.oversight.service import active_policy, evaluate_case, evaluate_many, today
 from safeguard.policy.calendar import long_date, working_days_between
 from safeguard.policy.obligations import SAFEGUARDING_KINDS
 from safeguard.workforce.models import Staff
 
 CHUNK = 500
+
+# Sent after each sweep (as_of=, result=): other apps' time-driven work, such as chasing partner agencies'
+# unanswered requests (safeguard.agencies), whose receivers may add to result.emails.
+swept = Signal()
 
 
 @dataclass
@@ -50,23 +57,69 @@ def cases_to_sweep(as_of: date, full: bool = False) -> QuerySet[Case]:
 
 
 def sweep(as_of: date | None = None, *, full: bool = False,
-          progress: Callable[[int, int], None] | None = None) -> SweepResult:
+          progress: Callable[[int, int], None] | None = None, workers: int | None = None) -> SweepResult:
+    """Re-evaluate the cases to sweep (every case when `full`), a chunk at a time, in `workers` processes
+    (default SAFEGUARD_SWEEP_WORKERS, else 1), then escalate."""
     day = as_of or today()
     result = SweepResult(as_of=day)
     started = time.monotonic()
     ids = list(cases_to_sweep(day, full).order_by("pk").values_list("pk", flat=True))
-    for start in range(0, len(ids), CHUNK):
-        for case in Case.objects.filter(pk__in=ids[start:start + CHUNK]):
-            try:
-                evaluate_case(case, as_of=day)
-                result.evaluated += 1
-            except Exception as exc:  # one bad case must not stop the sweep of the others
-                result.errors.append(f"case {case.ref}: {type(exc).__name__}: {exc}")
+    chunks = [ids[start:start + CHUNK] for start in range(0, len(ids), CHUNK)]
+    workers = workers if workers is not None else int(os.environ.get("SAFEGUARD_SWEEP_WORKERS", "1"))
+    done = 0
+    for evaluated, errors, size in _sweep_chunks(chunks, day, workers):
+        result.evaluated += evaluated
+        result.errors.extend(errors)
+        done += size
         if progress:
-            progress(min(start + CHUNK, len(ids)), len(ids))
+            progress(done, len(ids))
     result.escalated, result.emails = escalate(day)
+    for receiver, outcome in swept.send_robust(sender=SweepResult, as_of=day, result=result):
+        if isinstance(outcome, Exception):  # one app's failure must not stop the sweep, but is reported
+            result.errors.append(f"{getattr(receiver, '__qualname__', receiver)}: {type(outcome).__name__}: {outcome}")
     result.seconds = time.monotonic() - started
+    from safeguard.ops.metrics import SWEEP_SECONDS
+
+    SWEEP_SECONDS.observe(result.seconds)
     return result
+
+
+def sweep_chunk(chunk: list[int], day: date) -> tuple[int, list[str], int]:
+    """Evaluate one chunk of cases: (how many evaluated, errors, chunk size)."""
+    try:  # a few queries for all the chunk's cases (oversight.service.evaluate_many)
+        outcome = evaluate_many(chunk, day)
+    except Exception:  # the chunk could not be written: case by case, so one bad case stops only itself
+        outcome = {}
+        for case in Case.objects.filter(pk__in=chunk):
+            try:
+                outcome[case.pk] = evaluate_case(case, as_of=day)
+            except Exception as exc:
+                outcome[case.pk] = exc
+    failed = {pk: exc for pk, exc in outcome.items() if isinstance(exc, Exception)}
+    errors = []
+    if failed:
+        refs = dict(Case.objects.filter(pk__in=failed).values_list("pk", "ref"))
+        for pk, problem in sorted(failed.items()):  # one bad case must not stop the sweep of the others
+            errors.append(f"case {refs.get(pk, pk)}: {type(problem).__name__}: {problem}")
+    return len(outcome) - len(failed), errors, len(chunk)
+
+
+def _sweep_in_child(args: tuple[list[int], date]) -> tuple[int, list[str], int]:
+    try:
+        return sweep_chunk(*args)
+    finally:
+        connections.close_all()
+
+
+def _sweep_chunks(chunks: list[list[int]], day: date, workers: int) -> Iterator[tuple[int, list[str], int]]:
+    """Each chunk's outcome, in this process or (workers > 1, committed data only) in a pool of processes."""
+    if workers <= 1 or len(chunks) < 2 or connections["default"].in_atomic_block:
+        for chunk in chunks:
+            yield sweep_chunk(chunk, day)
+        return
+    connections.close_all()  # the children open their own connections
+    with multiprocessing.get_context("fork").Pool(workers) as pool:
+        yield from pool.imap_unordered(_sweep_in_child, [(chunk, day) for chunk in chunks])
 
 
 def spo_for(case: Case) -> Staff | None:

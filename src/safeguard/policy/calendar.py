@@ -18,6 +18,7 @@ def is_working_day(day: date) -> bool:
     return day.weekday() < 5 and day not in _bank_holidays(day.year)
 
 
+@lru_cache(maxsize=65536)  # pure, and called for every obligation of every case the sweep evaluates
 def add_working_days(start: date, days: int) -> date:
     """The date `days` working days after `start` (0 gives the next working day on or after start)."""
     current = start
@@ -33,6 +34,7 @@ def add_working_days(start: date, days: int) -> date:
     return current
 
 
+@lru_cache(maxsize=65536)
 def subtract_working_days(end: date, days: int) -> date:
     """The date `days` working days before `end`."""
     current = end

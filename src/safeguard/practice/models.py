@@ -74,12 +74,18 @@ class Review(CaseRecord):
 
 
 class Referral(models.Model):
-    """A referral to a domestic-abuse programme and what became of it."""
+    """A referral to a domestic-abuse programme and what became of it.
+
+    `status` follows the lifecycle in safeguard.interventions.lifecycle; its history (who changed it, when)
+    is in safeguard.interventions.models.ReferralTransition.
+    """
 
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="referrals")
     programme = models.CharField(max_length=20)
+    intervention = models.CharField(max_length=40, blank=True,
+                                    help_text="The catalogue entry (safeguard.interventions.catalogue), when known")
     referred_on = models.DateField()
-    status = models.CharField(max_length=20, default="referred")
+    status = models.CharField(max_length=30, default="referred", db_index=True)
     started_on = models.DateField(null=True, blank=True)
     completed_on = models.DateField(null=True, blank=True)
     cancelled_on = models.DateField(null=True, blank=True)

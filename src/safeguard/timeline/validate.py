@@ -112,7 +112,7 @@ def _check_value(f: Field, value: Any, refs: Refs, where: str, source: str, name
             raise fail()
         for index, item in enumerate(value):
             item_where = f"{where}: field '{name}[{index}]'"
-            if not isinstance(item, dict) or item.get("type") not in f.variants:
+            if not isinstance(item, dict) or not isinstance(item.get("type"), str) or item["type"] not in f.variants:
                 raise TimelineError(source, item_where, "expected an object with 'type' one of "
                                     + ", ".join(f.variants) + f", got {item!r}")
             _check_fields(f.variants[item["type"]], {k: v for k, v in item.items() if k != "type"}, refs,
@@ -146,7 +146,7 @@ def validate_event(event: Any, refs: Refs, source: str = "event", where: str = "
     if not isinstance(event, dict):
         raise TimelineError(source, where, f"expected an object, got {event!r}")
     event_type = event.get("type")
-    if event_type not in EVENTS:
+    if not isinstance(event_type, str) or event_type not in EVENTS:
         raise TimelineError(source, where, f"field 'type': expected one of {', '.join(EVENTS)}, got {event_type!r}")
     where = f"{where} ({event_type})"
     if "on" not in event:

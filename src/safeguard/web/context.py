@@ -7,7 +7,8 @@ from typing import Any
 from django.http import HttpRequest
 from django.urls import reverse
 
-from safeguard.accounts.access import teams_overseen
+from safeguard.accounts.access import role_of, teams_overseen
+from safeguard.insights_web.nav import insights_nav
 
 
 def navigation(request: HttpRequest) -> dict[str, Any]:
@@ -19,5 +20,10 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
               or path.startswith("/cases/")}]
     if teams_overseen(user).exists():
         items.append({"href": reverse("team"), "text": "Team", "active": path.startswith("/team")})
+    items.append({"href": reverse("agencies:index"), "text": "Partner agencies",
+                  "active": path.startswith("/agencies/")})
+    if role_of(user) in {"victim_worker", "practitioner", "spo"}:
+        items.append({"href": reverse("victims:list"), "text": "Victims", "active": path.startswith("/victims/")})
+    items += insights_nav(user, path)
     staff = getattr(user, "staff", None)
     return {"nav": items, "who": (staff.name if staff is not None and staff.name else user.get_username())}

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 import secrets
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -353,6 +354,39 @@ class EventForm(forms.Form):
 
 def new_token() -> str:
     return secrets.token_hex(16)
+
+
+def initial_from_event(event_type: str, event: Mapping[str, Any]) -> dict[str, Any]:
+    """A form's initial answers from a (partial) event in timeline vocabulary: the inverse of
+    EventForm.to_event, for a form opened pre-filled (a suggestion from new information). Nothing is saved
+    until the person checks the answers and saves the form."""
+    initial: dict[str, Any] = {}
+    if event.get("on"):
+        initial["on"] = date.fromisoformat(str(event["on"])[:10])
+    for name, spec in schema.EVENTS[event_type].items():
+        if name in event:
+            _put_initial(initial, name, spec, event[name])
+    return initial
+
+
+def _put_initial(initial: dict[str, Any], name: str, spec: Field, value: Any) -> None:
+    if spec.kind == "object":
+        for sub, sub_spec in spec.shape.items():
+            if isinstance(value, Mapping) and sub in value:
+                _put_initial(initial, f"{name}__{sub}", sub_spec, value[sub])
+    elif spec.kind == "typed_list":
+        items = [item for item in value or [] if isinstance(item, Mapping) and item.get("type") in spec.variants]
+        initial[name] = [item["type"] for item in items]
+        for item in items:
+            for sub, sub_spec in spec.variants[item["type"]].items():
+                if sub in item:
+                    _put_initial(initial, f"{name}__{item['type']}__{sub}", sub_spec, item[sub])
+    elif spec.kind == "bool" and spec.nullable:
+        initial[name] = {True: "yes", False: "no", None: "unknown"}.get(value, "")
+    elif spec.kind == "date" and value:
+        initial[name] = date.fromisoformat(str(value)[:10])
+    else:
+        initial[name] = list(value) if isinstance(value, list | tuple) else value
 
 
 def _messages(label: str, verb: str, custom: str | None = None) -> dict[str, str]:

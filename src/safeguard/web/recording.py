@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -21,8 +22,10 @@ class Saved:
     raised: list[Obligation] = field(default_factory=list)  # obligations that opened because of it
 
 
-def record_once(case: Case, event: dict[str, Any], *, user: Any, token: str, expected_version: int) -> Saved:
-    """Record `event` through record_event unless this form token was used already.
+def record_once(case: Case, event: dict[str, Any], *, user: Any, token: str, expected_version: int,
+                then: Callable[[CaseEvent], None] | None = None) -> Saved:
+    """Record `event` through record_event unless this form token was used already. `then(event)`, when
+    given, runs in the same transaction (to record what saving this form confirmed).
 
     Raises ConflictError (nothing written) when the case changed since `expected_version`, and
     TimelineError when record_event refuses the event.
@@ -35,6 +38,8 @@ def record_once(case: Case, event: dict[str, Any], *, user: Any, token: str, exp
         with transaction.atomic():
             logged = record_event(case, event, user=user, source="web", expected_version=expected_version)
             SubmittedForm.objects.create(token=token, user=user, case=case, event=logged)
+            if then is not None:
+                then(logged)
     except (ConflictError, IntegrityError):
         # Two posts of one form racing: the second waits for the first, then finds the case changed.
         previous = _already(token, user, case)

@@ -54,3 +54,29 @@ class Staff(models.Model):
 
     def __str__(self) -> str:
         return self.name or self.code
+
+
+class SupervisionSession(models.Model):
+    """A management supervision session between an SPO and a practitioner (part of the SPO's oversight record).
+
+    Countersignatures and manager decisions are case events (`countersigned`, `manager_decision`), recorded
+    through record_event; safeguard.workforce.oversight lists them with these sessions.
+    """
+
+    practitioner = models.ForeignKey(Staff, on_delete=models.PROTECT, related_name="supervision_sessions")
+    supervisor = models.ForeignKey(Staff, on_delete=models.PROTECT, related_name="supervision_given")
+    held_on = models.DateField()
+    minutes = models.PositiveSmallIntegerField(null=True, blank=True, help_text="How long the session lasted")
+    cases_discussed = models.ManyToManyField("cases.Case", blank=True, related_name="+")
+    notes = models.TextField(blank=True, help_text="What was agreed; case details belong on the case")
+    next_on = models.DateField(null=True, blank=True, help_text="When the next session is planned")
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                    related_name="+")
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-held_on", "-id"]
+        indexes = [models.Index(fields=["supervisor", "held_on"]), models.Index(fields=["practitioner", "held_on"])]
+
+    def __str__(self) -> str:
+        return f"supervision of {self.practitioner} by {self.supervisor} on {self.held_on}"

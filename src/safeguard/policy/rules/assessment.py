@@ -8,7 +8,9 @@ until a sufficient assessment is recorded. So at most one `risk_assessment` is o
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
+from dataclasses import dataclass
 from datetime import date
 
 from safeguard.policy.calendar import long_date
@@ -36,44 +38,92 @@ def _describe(facts: CaseFacts, ref: str, day: date) -> str:
     return f"{ref} ({', '.join(words)})"
 
 
-def missing_from_assessment(facts: CaseFacts, assessment: Event) -> list[str]:
-    """What a sufficient assessment would have covered and this one did not, in plain words."""
+@dataclass(frozen=True)
+class Gap:
+    """One thing a sufficient assessment would have covered and an assessment did not.
+
+    `kind` is "level" (a RoSH or SARA level not set; `subject` the field name), "person" (a known victim
+    or child not considered; `subject` the person ref), "check" (a returned check not used; `subject` the
+    agency) or "history" (previous domestic abuse on record not analysed; `subject` "history"). `events`
+    are the seqs of the record's events behind the gap. `text` is the engine's plain-words sentence.
+    """
+
+    kind: str
+    subject: str
+    text: str
+    events: tuple[int, ...] = ()
+
+
+def domestic_history(facts: CaseFacts, day: date) -> list[Event]:
+    """Previous domestic abuse on record on `day`: domestic (or partner/family) previous offences, and domestic
+    police incidents before that day. What rule 8 expects an assessment on `day` to analyse."""
+    known = facts.until(day)
+    history = [e for e in known.of_type("previous_offence") if e.get("domestic")
+               or e.get("victim_relationship") in {"partner", "ex_partner", "family"}]
+    history += [e for e in known.of_type("police_incident") if e.get("domestic") and e.on < day]
+    return history
+
+
+def must_consider(facts: CaseFacts, day: date) -> list[str]:
+    """Refs of the people a sufficient assessment on `day` names: every known victim and every child."""
+    known = facts.until(day)
+    refs = [p.ref for p in known.victims()] + [p.ref for p in known.children_on(day)]
+    return list(dict.fromkeys(refs))
+
+
+def assessment_gaps(facts: CaseFacts, assessment: Event) -> list[Gap]:
+    """What a sufficient assessment would have covered and this one did not, one Gap each (see Gap).
+
+    Pages that help write an assessment call this on the `assessed` event they are about to record, so the
+    form and rule 8 agree on what is missing."""
     day = assessment.on
     known = facts.until(day)
     considered = set(assessment.get("victims_considered", []))
     sources = set(assessment.get("sources", []))
-    missing: list[str] = []
+    gaps: list[Gap] = []
     for name, label in (("rosh", "RoSH level"), ("sara_partner", "SARA partner level"),
                         ("sara_others", "SARA others level")):
         if not assessment.get(name):
-            missing.append(f"the {label} is not set")
-    must_consider = [p.ref for p in known.victims()] + [p.ref for p in known.children_on(day)]
-    for ref in dict.fromkeys(must_consider):
+            gaps.append(Gap("level", name, f"the {label} is not set"))
+    for ref in must_consider(facts, day):
         if ref not in considered:
-            missing.append(f"{_describe(known, ref, day)} is not considered")
+            gaps.append(Gap("person", ref, f"{_describe(known, ref, day)} is not considered"))
     for agency, label in AGENCY_LABELS.items():
         returned = next((e for e in reversed(known.of_type("check_returned")) if e.data.get("agency") == agency),
                         None)
         if returned is not None and agency not in sources:
-            missing.append(f"{label.lower()} returned on {long_date(returned.on)} is not used")
-    history = [e for e in known.of_type("previous_offence") if e.get("domestic")
-               or e.get("victim_relationship") in {"partner", "ex_partner", "family"}]
-    history += [e for e in known.of_type("police_incident") if e.get("domestic") and e.on < day]
+            gaps.append(Gap("check", agency, f"{label.lower()} returned on {long_date(returned.on)} is not used",
+                            (returned.seq,)))
+    history = domestic_history(facts, day)
     analysis = (assessment.get("analysis") or "").lower()
     if history and not _history_analysed(analysis, sources, history):
         count = len(history)
-        missing.append(f"{count} previous domestic abuse {'event is' if count == 1 else 'events are'} "
-                       "on record and not analysed")
-    return missing
+        gaps.append(Gap("history", "history",
+                        f"{count} previous domestic abuse {'event is' if count == 1 else 'events are'} "
+                        "on record and not analysed", tuple(e.seq for e in history)))
+    return gaps
+
+
+def missing_from_assessment(facts: CaseFacts, assessment: Event) -> list[str]:
+    """What a sufficient assessment would have covered and this one did not, in plain words."""
+    return [gap.text for gap in assessment_gaps(facts, assessment)]
+
+
+# Words too common in any domestic-abuse analysis to show that a particular offence was analysed.
+_GENERIC_WORDS = frozenset({"about", "after", "against", "before", "being", "child", "children", "family", "former",
+                            "other", "partner", "their", "there", "victim", "where", "which", "while"})
 
 
 def _history_analysed(analysis: str, sources: set[str], history: list[Event]) -> bool:
     """Whether an assessment dealt with previous abuse: it drew on previous assessments, or its analysis
-    speaks of the history or names a previous offence by (a distinctive word of) its description."""
-    if "previous_assessments" in sources or any(word in analysis for word in HISTORY_WORDS):
+    speaks of the history, or names a previous offence by a distinctive word of its description (whole
+    words only: "children" does not name an offence described as "assault on child")."""
+    words = set(re.findall(r"[a-z]+", analysis.lower()))
+    if "previous_assessments" in sources or words & set(HISTORY_WORDS):
         return True
-    words = {w for e in history for w in str(e.get("description") or "").lower().split() if len(w) > 4}
-    return any(word in analysis for word in words)
+    named = {w for e in history for w in re.findall(r"[a-z]+", str(e.get("description") or "").lower())
+             if len(w) > 4 and w not in _GENERIC_WORDS}
+    return bool(words & named)
 
 
 def _initial_triggers(facts: CaseFacts) -> list[Event]:

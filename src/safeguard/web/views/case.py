@@ -7,7 +7,9 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from safeguard.accounts.access import can_record, can_record_event
+from safeguard.assessments.tier import tier_of
 from safeguard.audit.log import write_audit
+from safeguard.oversight.service import facts_for
 from safeguard.timeline import schema
 from safeguard.web import queries
 
@@ -28,5 +30,6 @@ def case_page(request: HttpRequest, ref: str) -> HttpResponse:
         "quick_actions": QUICK_ACTIONS,
         "saved": request.session.pop(f"web.saved.{case.pk}", None),
         "today": queries.today(),
+        "tier": tier_of(facts_for(case), queries.today()),
     }
     return render(request, "web/case.html", context)

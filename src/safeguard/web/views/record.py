@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
@@ -12,7 +13,7 @@ from django.shortcuts import redirect, render
 
 from safeguard.accounts.access import MANAGER_EVENTS, can_record, can_record_event
 from safeguard.actions import ConflictError
-from safeguard.cases.models import Case
+from safeguard.cases.models import Case, CaseEvent
 from safeguard.timeline import schema
 from safeguard.timeline.validate import TimelineError
 from safeguard.web import labels, queries
@@ -53,6 +54,14 @@ def record(request: HttpRequest, ref: str, event_type: str) -> HttpResponse:
     if event_type not in schema.EVENTS:
         raise Http404("No such event type")
     case = _recordable_case(request, ref, event_type)
+    return record_page(request, case, event_type)
+
+
+def record_page(request: HttpRequest, case: Case, event_type: str, *, prefill: dict[str, Any] | None = None,
+                then: Callable[[CaseEvent], None] | None = None, extra: dict[str, Any] | None = None) -> HttpResponse:
+    """The form for one event type on a case the user may record on, and saving it. `prefill` fills in answers
+    (from initial_from_event: the person still checks them and saves); `then(event)` runs in the transaction
+    that saves the event; `extra` is added to the page's context."""
     options = queries.choices_for(case, request.user, only_me=event_type in MANAGER_EVENTS)
     changes: list[Any] = []
     if request.method == "POST":
@@ -60,7 +69,7 @@ def record(request: HttpRequest, ref: str, event_type: str) -> HttpResponse:
         if form.is_valid():
             try:
                 saved = record_once(case, form.to_event(), user=request.user, token=form.cleaned_data["form_token"],
-                                    expected_version=form.cleaned_data["version"])
+                                    expected_version=form.cleaned_data["version"], then=then)
             except ConflictError:
                 changes = list(case.events.filter(seq__gt=form.cleaned_data["seen_seq"]).order_by("seq"))
                 form = _refreshed(event_type, options, case, request.POST)
@@ -73,7 +82,7 @@ def record(request: HttpRequest, ref: str, event_type: str) -> HttpResponse:
                 _remember(request, case, event_type, saved)
                 return redirect("case", ref=case.ref)
     else:
-        form = EventForm(event_type, options, initial=_initial(event_type, case, request.GET))
+        form = EventForm(event_type, options, initial={**_initial(event_type, case, request.GET), **(prefill or {})})
     context = {
         "case": case,
         "form": form,
@@ -82,6 +91,7 @@ def record(request: HttpRequest, ref: str, event_type: str) -> HttpResponse:
         "intro": labels.EVENTS[event_type].hint if event_type in labels.EVENTS else "",
         "changes": changes,
         **queries.form_context(event_type, case),
+        **(extra or {}),
     }
     return render(request, "web/record.html", context, status=200 if not form.errors else 400)
 

@@ -1,0 +1,461 @@
+"""Every change in partner-agency work. Anything that happens on a case is a timeline event recorded through
+record_event (so the policy engine sees it: rules 3-5, 17, 19-20, 22); the rest is this app's own record."""
+
+from __future__ import annotations
+
+from contextvars import ContextVar
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from django.db import transaction
+from django.db.models import QuerySet
+
+from safeguard.actions import record_event
+from safeguard.agencies import notify
+from safeguard.agencies.models import (
+    AgencyRequest,
+    BreachReport,
+    ControlTerms,
+    DisclosureConsideration,
+    MaracAction,
+    MaracReferral,
+)
+from safeguard.audit.log import write_audit
+from safeguard.cases.models import Case, CaseEvent, Control, LinkedPerson, Registration
+from safeguard.oversight.models import Obligation
+from safeguard.oversight.service import active_policy, today
+from safeguard.policy.calendar import add_working_days, working_days_between
+from safeguard.victims.redaction import never_disclose_values, scrub_values
+
+DASH_THRESHOLD = 14
+REPORTED_BY_ROLE = {"police": "police", "practitioner": "practitioner", "spo": "practitioner",
+                    "victim_worker": "victim"}
+
+
+class AgencyError(ValueError):
+    """An action refused: str() is a sentence to show the user. Nothing was written."""
+
+
+def _user(user: Any) -> Any:
+    return user if getattr(user, "is_authenticated", False) else None
+
+
+def _audit(action: str, case: Case, obj: Any, user: Any, **detail: Any) -> None:
+    write_audit(action, user=user, case_ref=case.ref, object_type=type(obj).__name__.lower(), object_id=str(obj.pk),
+                detail=detail)
+
+
+def _safe_for_log(case: Case, text: str) -> str:
+    """Free text on its way into the case's event log, with the case's never-disclose values taken out: the
+    log is shown to everyone who can see the case."""
+    return scrub_values(text, never_disclose_values(case)) if text else text
+
+
+# -- requests to partner agencies ------------------------------------------------------------------------------
+# The request being sent, so the AgencyCheck its event makes is linked to it (receivers.check_saved).
+sending: ContextVar[AgencyRequest | None] = ContextVar("sending", default=None)
+
+
+@transaction.atomic
+def draft_request(case: Case, *, agency: str, question: str, about: list[LinkedPerson], addresses: str = "",
+                  area: Any = None, user: Any) -> AgencyRequest:
+    request = AgencyRequest.objects.create(case=case, agency=agency, area=area or case.unit, question=question,
+                                           addresses=addresses, created_by=_user(user))
+    request.about.set(about)
+    _audit("agency_request.drafted", case, request, user, agency=agency)
+    return request
+
+
+@transaction.atomic
+def update_draft(request: AgencyRequest, *, question: str, about: list[LinkedPerson], addresses: str,
+                 area: Any, user: Any) -> AgencyRequest:
+    if request.status != "drafted":
+        raise AgencyError("Only a draft can be changed: this request has been sent.")
+    request.question, request.addresses, request.area = question, addresses, area
+    request.save(update_fields=["question", "addresses", "area"])
+    request.about.set(about)
+    _audit("agency_request.changed", request.case, request, user)
+    return request
+
+
+@transaction.atomic
+def send_request(request: AgencyRequest, *, user: Any) -> AgencyRequest:
+    """Send a draft: a `check_requested` event (rule 5's chase clock starts) and an email to the agency."""
+    if request.status != "drafted":
+        raise AgencyError("This request has already been sent.")
+    if not request.question.strip():
+        raise AgencyError("Enter the question for the agency before sending.")
+    case = request.case
+    hidden = never_disclose_values(case)
+    if hidden and scrub_values(request.addresses.unseal(), hidden) != request.addresses.unseal():
+        raise AgencyError("An address in this request is marked never disclose on a victim's record: take it out "
+                          "before sending. Nothing was sent.")
+    day = today()
+    event: dict[str, Any] = {"on": day.isoformat(), "type": "check_requested", "agency": request.agency}
+    refs = sorted(request.about.values_list("ref", flat=True))
+    if refs:
+        event["about"] = refs
+    token = sending.set(request)
+    try:
+        logged = record_event(case, event, user=user)
+    finally:
+        sending.reset(token)
+    request.refresh_from_db()
+    request.sent_event = logged
+    request.save(update_fields=["sent_event"])
+    _audit("agency_request.sent", case, request, user, agency=request.agency)
+    notify.send(notify.agency_addresses(request.agency, request.area_id), f"new request {request.ref}",
+                f"Request {request.ref} is waiting in your Safeguard queue.", kind="request_sent", ref=request.ref)
+    return request
+
+
+def callout_dates(text: str) -> list[date]:
+    """Dates, one a line (YYYY-MM-DD or DD/MM/YYYY); AgencyError naming the first that is not one."""
+    found = []
+    for line in (text or "").splitlines():
+        value = line.strip()
+        if not value:
+            continue
+        try:
+            if "/" in value:
+                d, m, y = (int(p) for p in value.split("/"))
+                found.append(date(y, m, d))
+            else:
+                found.append(date.fromisoformat(value))
+        except ValueError:
+            raise AgencyError(f"'{value[:20]}' is not a date: give each call-out date as DD/MM/YYYY") from None
+    return sorted(found)
+
+
+@dataclass
+class Answer:
+    callouts: int | None
+    callout_dates: list[date]
+    children_known: bool | None
+    child_protection: str
+    other_information: str
+    summary: str
+
+
+def _known_to_childrens_services(agency: str, answer: Answer) -> bool | None:
+    if agency != "childrens_services":
+        return None
+    if answer.child_protection in {"child_in_need", "child_protection_plan", "looked_after"} or answer.children_known:
+        return True
+    if answer.child_protection == "none" and answer.children_known is False:
+        return False
+    return None
+
+
+@transaction.atomic
+def answer_request(request: AgencyRequest, answer: Answer, *, user: Any) -> AgencyRequest:
+    """A partner agency's answer: a `check_returned` event (rules 3-5 are met) and an email to the practitioner."""
+    if not request.is_open:
+        raise AgencyError("This request has already been answered.")
+    check = request.agency_check
+    if check is not None:
+        later = AgencyRequest.objects.filter(case=request.case, agency=request.agency, status__in=["sent", "chased"],
+                                             pk__gt=request.pk)
+        if later.exists():
+            raise AgencyError(f"A later request to your agency about the same person is open ({later.last()}): "
+                              "answer that one, which covers this.")
+    if answer.callouts is None and answer.callout_dates:
+        answer.callouts = len(answer.callout_dates)
+    case = request.case
+    event: dict[str, Any] = {"on": today().isoformat(), "type": "check_returned", "agency": request.agency,
+                             "summary": _safe_for_log(case, answer.summary)}
+    if answer.callouts is not None:
+        event["callouts"] = answer.callouts
+    known = _known_to_childrens_services(request.agency, answer)
+    if known is not None:
+        event["known_to_childrens_services"] = known
+    record_event(case, event, user=user)
+    request.refresh_from_db()
+    request.callouts = answer.callouts
+    request.callout_dates = [d.isoformat() for d in answer.callout_dates]
+    request.children_known = answer.children_known
+    request.child_protection = answer.child_protection
+    request.other_information = answer.other_information
+    request.summary = answer.summary
+    request.answered_by = _user(user)
+    request.save()
+    _audit("agency_request.answered", case, request, user, agency=request.agency)
+    notify.send(notify.case_addresses(case, spo=False), f"request {request.ref} answered (case {case.ref})",
+                f"The {request.get_agency_display()} answered request {request.ref} on case {case.ref}.",
+                kind="request_answered", case_ref=case.ref, ref=request.ref)
+    return request
+
+
+def uses_for(request: AgencyRequest) -> QuerySet[CaseEvent]:
+    """The assessments and reviews that could have used a returned request's answer."""
+    after = request.returned_event.seq if request.returned_event is not None else 0
+    return CaseEvent.objects.filter(case_id=request.case_id, type__in=["assessed", "reviewed"], seq__gt=after)
+
+
+@transaction.atomic
+def mark_used(request: AgencyRequest, event: CaseEvent, *, user: Any) -> AgencyRequest:
+    if request.status not in {"returned", "used"}:
+        raise AgencyError("Only an answered request can be marked as used.")
+    if not uses_for(request).filter(pk=event.pk).exists():
+        raise AgencyError("Choose an assessment or review recorded after the answer came back.")
+    request.status, request.used_in, request.used_on = "used", event, event.on
+    request.save(update_fields=["status", "used_in", "used_on"])
+    _audit("agency_request.used", request.case, request, user, seq=event.seq)
+    return request
+
+
+def link_uses(requests: QuerySet[AgencyRequest]) -> int:
+    """Mark returned requests used by the first later assessment or review that names the agency as a source."""
+    linked = 0
+    for request in requests.filter(status="returned").select_related("returned_event"):
+        for event in uses_for(request).order_by("seq"):
+            if request.agency in (event.payload.get("sources") or []):
+                request.status, request.used_in, request.used_on = "used", event, event.on
+                request.save(update_fields=["status", "used_in", "used_on"])
+                linked += 1
+                break
+    return linked
+
+
+def chase_due_on(request: AgencyRequest) -> date | None:
+    """When rule 5 wants the answer back: its obligation's due date (the policy's working days)."""
+    if request.sent_event is None:
+        return None
+    obligation = Obligation.objects.filter(case_id=request.case_id, key=f"check-chase:{request.sent_event.seq}").first()
+    if obligation is not None:
+        return obligation.due
+    assert request.sent_on is not None
+    days = active_policy().rule_settings("check-chase", request.sent_on)["return_working_days"]
+    return add_working_days(request.sent_on, days)
+
+
+def chase_and_escalate(as_of: date) -> int:
+    """Rule 5 in the requests' terms, run by the daily sweep after it escalated obligations: a request not
+    answered by its due date is chased (email to the agency and the practitioner); once the sweep has
+    escalated its obligation to the SPO, the agency is told it is escalated. Returns the emails sent."""
+    emails = 0
+    open_requests = (AgencyRequest.objects.filter(status__in=["sent", "chased"], case__archived_at=None,
+                                                  sent_on__lte=as_of)
+                     .select_related("case", "case__practitioner", "sent_event"))
+    for request in open_requests:
+        due = chase_due_on(request)
+        if due is None or as_of < due:
+            continue
+        case = request.case
+        with transaction.atomic():
+            if request.chase_count == 0:
+                request.status, request.chased_on, request.chase_count = "chased", as_of, 1
+                request.save(update_fields=["status", "chased_on", "chase_count"])
+                _audit("agency_request.chased", case, request, None, agency=request.agency)
+                emails += notify.send(notify.agency_addresses(request.agency, request.area_id),
+                                      f"request {request.ref} is due",
+                                      f"Request {request.ref} was due an answer by {due:%d %B %Y}. Please answer it "
+                                      "in your Safeguard queue.", kind="request_chased", ref=request.ref)
+                emails += notify.send(notify.case_addresses(case, spo=False),
+                                      f"request {request.ref} chased (case {case.ref})",
+                                      f"Request {request.ref} on case {case.ref} has not been answered by "
+                                      f"{due:%d %B %Y}: it has been chased.", kind="request_chased",
+                                      case_ref=case.ref, ref=request.ref)
+            escalated = Obligation.objects.filter(case_id=case.pk, key=f"check-chase:{request.sent_event.seq}",
+                                                  escalated_on__isnull=False).values_list("escalated_on", flat=True)\
+                .first() if request.sent_event is not None else None
+            if escalated is not None and request.escalated_on is None:
+                request.escalated_on, request.chase_count = escalated, request.chase_count + 1
+                request.save(update_fields=["escalated_on", "chase_count"])
+                _audit("agency_request.escalated", case, request, None, agency=request.agency)
+                emails += notify.send(notify.agency_addresses(request.agency, request.area_id),
+                                      f"request {request.ref} is overdue and escalated",
+                                      f"Request {request.ref} is overdue: a probation manager has been told. Please "
+                                      "answer it in your Safeguard queue today.", kind="request_escalated",
+                                      ref=request.ref)
+    return emails
+
+
+def response_days(sent_on: date | None, returned_on: date | None) -> int | None:
+    if sent_on is None or returned_on is None:
+        return None
+    return working_days_between(sent_on, returned_on)
+
+
+# -- MARAC and MAPPA --------------------------------------------------------------------------------------------
+@transaction.atomic
+def refer_to_marac(case: Case, *, dash_yes: int | None, escalation: bool, incidents: int | None, judgement: bool,
+                   reasons: str, user: Any) -> MaracReferral:
+    """A MARAC referral with the criteria met (SafeLives: visible high risk, potential escalation,
+    professional judgement): a `marac_referred` event, which meets rule 17."""
+    if judgement and not reasons.strip():
+        raise AgencyError("Give the reasons for your professional judgement.")
+    referral = MaracReferral(case=case, dash_yes=dash_yes, escalation=escalation, incidents=incidents,
+                             judgement=judgement, judgement_reasons=reasons, referred_on=today(),
+                             referred_by=_user(user))
+    met = referral.criteria()
+    if not met:
+        raise AgencyError(f"No MARAC criterion is met: DASH needs {DASH_THRESHOLD} or more yes answers; otherwise "
+                          "record potential escalation or your professional judgement with reasons.")
+    reason = "Criteria met: " + "; ".join(met)
+    if judgement:
+        reason += f". Professional judgement: {reasons.strip()}"
+    referral.referred_event = record_event(case, {"on": referral.referred_on.isoformat(), "type": "marac_referred",
+                                                  "reason": _safe_for_log(case, reason)}, user=user)
+    referral.save()
+    _audit("marac.referred", case, referral, user)
+    return referral
+
+
+@transaction.atomic
+def record_hearing(referral: MaracReferral, *, heard_on: date, outcome: str,
+                   actions: list[tuple[str, str, date | None]], register_imar: bool, user: Any) -> MaracReferral:
+    """The hearing: a `marac_heard` event with its actions (each tracked here to done), and the IMAR register."""
+    if referral.heard_event_id is not None:
+        raise AgencyError("The hearing for this referral is already recorded.")
+    case = referral.case
+    day = today()
+    listed = "; ".join(f"{text} ({dict(MaracAction.OWNERS)[owner]})" for text, owner, _ in actions)
+    referral.heard_event = record_event(case, {"on": day.isoformat(), "type": "marac_heard",
+                                               "actions": _safe_for_log(case, listed or outcome)}, user=user)
+    referral.heard_on, referral.outcome = heard_on, outcome
+    for text, owner, due in actions:
+        MaracAction.objects.create(referral=referral, text=text, owner=owner, due_on=due)
+    if register_imar and not Registration.objects.filter(case=case, code="IMAR", deregistered_on=None).exists():
+        referral.imar_event = record_event(case, {"on": day.isoformat(), "type": "registered", "code": "IMAR"},
+                                           user=user)
+    referral.save()
+    _audit("marac.heard", referral.case, referral, user, count=len(actions))
+    return referral
+
+
+@transaction.atomic
+def complete_action(action: MaracAction, *, user: Any) -> MaracAction:
+    if action.done_on is None:
+        action.done_on = today()
+        action.save(update_fields=["done_on"])
+        _audit("marac.action_done", action.referral.case, action, user)
+    return action
+
+
+def remind_marac_actions(as_of: date) -> int:
+    """Email the practitioner once about each MARAC action that probation owns and is overdue."""
+    emails = 0
+    overdue = MaracAction.objects.filter(done_on=None, reminded_on=None, due_on__lt=as_of, owner="probation",
+                                         referral__case__archived_at=None).select_related("referral__case")
+    for action in overdue:
+        case = action.referral.case
+        emails += notify.send(notify.case_addresses(case), f"MARAC action overdue (case {case.ref})",
+                              f"A MARAC action owned by probation on case {case.ref} is overdue.",
+                              kind="marac_action_overdue", case_ref=case.ref)
+        action.reminded_on = as_of
+        action.save(update_fields=["reminded_on"])
+    return emails
+
+
+@transaction.atomic
+def record_mappa(case: Case, *, category: int, level: int, register: bool, user: Any) -> CaseEvent:
+    day = today().isoformat()
+    logged = record_event(case, {"on": day, "type": "mappa", "category": category, "level": level}, user=user)
+    if register and not Registration.objects.filter(case=case, code="MAPP", deregistered_on=None).exists():
+        record_event(case, {"on": day, "type": "registered", "code": "MAPP"}, user=user)
+    return logged
+
+
+# -- external controls and breaches ----------------------------------------------------------------------------
+@transaction.atomic
+def impose_control(case: Case, *, control: str, protects: list[LinkedPerson], until: date | None, terms: str,
+                   made_by: str, reference: str, user: Any) -> Control:
+    event: dict[str, Any] = {"on": today().isoformat(), "type": "control_imposed", "control": control,
+                             "protects": sorted(p.ref for p in protects)}
+    if until is not None:
+        event["until"] = until.isoformat()
+    record_event(case, event, user=user)
+    imposed = Control.objects.filter(case=case).order_by("-id").first()
+    assert imposed is not None
+    ControlTerms.objects.create(control=imposed, terms=terms, made_by=made_by, reference=reference)
+    _audit("control.imposed", case, imposed, user, kind=control)
+    return imposed
+
+
+@transaction.atomic
+def report_breach(case: Case, *, control: str, occurred_on: date, description: str, reported_by: str,
+                  user: Any) -> BreachReport:
+    """Anyone's report of a breach: a `control_breached` event (rule 20: concern immediate until acted on) and,
+    at once, email to the practitioner and their SPO."""
+    event: dict[str, Any] = {"on": max(today(), occurred_on).isoformat(), "type": "control_breached",
+                             "reported_by": reported_by}
+    if control:
+        event["control"] = control
+    logged = record_event(case, event, user=user)
+    report = BreachReport.objects.create(case=case, event=logged, control=control, occurred_on=occurred_on,
+                                         reported_by=reported_by, reporter=_user(user), description=description)
+    report.notified = notify.send(
+        notify.case_addresses(case), f"URGENT: breach reported on case {case.ref}",
+        f"A breach of a protective order or condition on case {case.ref} was reported ({report.ref}). Act on it "
+        "today: record an enforcement decision and ask the police what they know.",
+        kind="breach_reported", case_ref=case.ref, ref=report.ref)
+    report.save(update_fields=["notified"])
+    _audit("breach.reported", case, report, user, source=reported_by)
+    return report
+
+
+# -- Clare's Law -----------------------------------------------------------------------------------------------
+def open_consideration(event: CaseEvent) -> DisclosureConsideration | None:
+    """The consideration a `relationship_started` event needs (made once)."""
+    person = LinkedPerson.objects.filter(case_id=event.case_id, ref=event.payload.get("ref")).first()
+    if person is None:
+        return None
+    consideration, _ = DisclosureConsideration.objects.get_or_create(
+        trigger=event, defaults={"case_id": event.case_id, "person": person, "opened_on": event.on})
+    return consideration
+
+
+def sync_considerations(case: Case) -> list[DisclosureConsideration]:
+    have = set(DisclosureConsideration.objects.filter(case=case).values_list("trigger_id", flat=True))
+    for event in CaseEvent.objects.filter(case=case, type="relationship_started").exclude(pk__in=have):
+        open_consideration(event)
+    return list(DisclosureConsideration.objects.filter(case=case).select_related("person"))
+
+
+@transaction.atomic
+def consider(item: DisclosureConsideration, *, police_consulted: bool | None, considerations: str,
+             decision: str, reasons: str, user: Any) -> DisclosureConsideration:
+    if item.outcome:
+        raise AgencyError("The outcome of this consideration is already recorded.")
+    if decision and not reasons.strip():
+        raise AgencyError("Give the reasons for the decision.")
+    day = today()
+    item.considered_on, item.considered_by = item.considered_on or day, _user(user)
+    item.police_consulted, item.considerations = police_consulted, considerations
+    if decision:
+        item.decision, item.reasons, item.decided_on, item.decided_by = decision, reasons, day, _user(user)
+    item.save()
+    _audit("disclosure.considered", item.case, item, user, outcome=decision)
+    return item
+
+
+@transaction.atomic
+def record_disclosed(item: DisclosureConsideration, *, scheme: str, user: Any) -> DisclosureConsideration:
+    """The police made the disclosure: a `disclosure` event to the new partner (rule 22 met)."""
+    if item.decision != "disclose" or item.outcome:
+        raise AgencyError("Record the decision to disclose first.")
+    item.outcome_event = record_event(item.case, {"on": today().isoformat(), "type": "disclosure", "scheme": scheme,
+                                                  "to": item.person.ref}, user=user)
+    item.outcome = "disclosed"
+    item.save(update_fields=["outcome_event", "outcome"])
+    _audit("disclosure.disclosed", item.case, item, user, kind=scheme)
+    return item
+
+
+@transaction.atomic
+def record_not_disclosed(item: DisclosureConsideration, *, user: Any) -> DisclosureConsideration:
+    """The SPO confirms not disclosing: a manager decision about `disclosure_consideration` (rule 22 waived)."""
+    staff = getattr(user, "staff", None)
+    if item.decision != "not_disclose" or item.outcome:
+        raise AgencyError("Record the decision not to disclose first.")
+    if staff is None or staff.grade != "SPO":
+        raise AgencyError("A senior probation officer must confirm a decision not to disclose.")
+    item.outcome_event = record_event(item.case, {
+        "on": today().isoformat(), "type": "manager_decision", "by": staff.code, "about": "disclosure_consideration",
+        "decision": _safe_for_log(item.case, f"Not to disclose to {item.person.ref}: {item.reasons}")}, user=user)
+    item.outcome = "manager_decision"
+    item.save(update_fields=["outcome_event", "outcome"])
+    _audit("disclosure.not_disclosed", item.case, item, user)
+    return item

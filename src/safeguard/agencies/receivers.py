@@ -1,0 +1,79 @@
+"""Keeping agency requests and Clare's Law considerations in step with the case record, whatever recorded
+it (these pages, the event form, the API, an import), and the sweep's daily chasing."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models.signals import post_save
+
+from safeguard.cases.models import CaseEvent
+from safeguard.practice.models import AgencyCheck
+
+
+def _latest(check: AgencyCheck, event_type: str) -> CaseEvent | None:
+    # The projection runs inside record_event after the event row is written: the newest of its type is it.
+    return CaseEvent.objects.filter(case_id=check.case_id, type=event_type).order_by("-seq").first()
+
+
+def check_saved(sender: Any, instance: AgencyCheck, created: bool, raw: bool = False, **kwargs: Any) -> None:
+    """An AgencyCheck made or answered: its request record follows (made for checks recorded elsewhere)."""
+    if raw:
+        return
+    from safeguard.agencies.actions import response_days, sending
+    from safeguard.agencies.models import AgencyRequest
+
+    request = AgencyRequest.objects.filter(agency_check=instance).first()
+    if request is None and created:
+        draft = sending.get()
+        if draft is not None and draft.case_id == instance.case_id and draft.agency == instance.agency \
+                and draft.agency_check_id is None:
+            request = draft
+        else:
+            request = AgencyRequest(case_id=instance.case_id, agency=instance.agency,
+                                    area_id=instance.case.unit_id)
+        request.agency_check = instance
+        if instance.requested_on is not None:
+            request.status, request.sent_on = "sent", instance.requested_on
+            request.sent_event = request.sent_event or _latest(instance, "check_requested")
+        request.save()
+    if request is None:
+        return
+    if instance.returned_on is not None and request.returned_on is None:
+        request.returned_on = instance.returned_on
+        request.returned_event = _latest(instance, "check_returned")
+        request.response_working_days = response_days(request.sent_on, request.returned_on)
+        request.callouts = instance.callouts
+        request.summary = request.summary or instance.summary
+        if request.status != "used":
+            request.status = "returned"
+        request.save()
+
+
+def event_saved(sender: Any, instance: CaseEvent, created: bool, raw: bool = False, **kwargs: Any) -> None:
+    """A new partner: open the Clare's Law disclosure consideration."""
+    if raw or not created or instance.type != "relationship_started":
+        return
+    from safeguard.agencies.actions import open_consideration
+
+    open_consideration(instance)
+
+
+def after_sweep(sender: Any, as_of: Any, result: Any = None, **kwargs: Any) -> None:
+    from safeguard.agencies.actions import chase_and_escalate, link_uses, remind_marac_actions
+    from safeguard.agencies.models import AgencyRequest
+
+    emails = chase_and_escalate(as_of) + remind_marac_actions(as_of)
+    link_uses(AgencyRequest.objects.filter(case__archived_at=None))
+    if result is not None:
+        result.emails += emails
+
+
+def connect() -> None:
+    post_save.connect(check_saved, sender=AgencyCheck, dispatch_uid="agencies.check_saved")
+    post_save.connect(event_saved, sender=CaseEvent, dispatch_uid="agencies.event_saved")
+    from safeguard.oversight import sweep
+
+    signal = getattr(sweep, "swept", None)
+    if signal is not None:
+        signal.connect(after_sweep, dispatch_uid="agencies.after_sweep")

@@ -1,0 +1,65 @@
+"""Django REST framework and drf-spectacular settings, imported by safeguard.settings.
+
+Plain data only: this module is read while settings load, before any app is ready.
+"""
+
+from __future__ import annotations
+
+import os
+
+_RATE_USER = os.environ.get("SAFEGUARD_API_RATE", "1200/hour")
+_RATE_ANON = os.environ.get("SAFEGUARD_API_RATE_ANON", "60/hour")
+_RATE_WRITE = os.environ.get("SAFEGUARD_API_RATE_WRITE", "600/hour")
+
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "safeguard.api.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PAGINATION_CLASS": "safeguard.api.pagination.Pagination",
+    "DEFAULT_THROTTLE_CLASSES": ["safeguard.api.throttles.AnonThrottle", "safeguard.api.throttles.UserThrottle",
+                                 "safeguard.api.throttles.WriteThrottle"],
+    "DEFAULT_THROTTLE_RATES": {"anon": _RATE_ANON, "user": _RATE_USER, "write": _RATE_WRITE},
+    "EXCEPTION_HANDLER": "safeguard.api.problems.exception_handler",
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+    "TEST_REQUEST_DEFAULT_FORMAT": "json",
+}
+
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Safeguard API",
+    "DESCRIPTION": (
+        "Cases, linked people, the case event log (in the `safeguard-timeline/1` event vocabulary), "
+        "obligations and partner-agency checks. Every change to a case is a timeline event posted to "
+        "`/api/v1/cases/{ref}/events/` with `If-Match` set to the case's ETag. Errors are RFC 9457 problem "
+        "details (`application/problem+json`)."
+    ),
+    "VERSION": "1.0.0",
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "COMPONENT_SPLIT_REQUEST": True,
+    "REDOC_DIST": "SIDECAR",
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "safeguard.api.schema.add_problem_responses",
+    ],
+    "ENUM_NAME_OVERRIDES": {
+        "ConcernEnum": "safeguard.cases.models.CONCERN_CHOICES",
+        "ObligationStatusEnum": "safeguard.oversight.models.STATUS_CHOICES",
+        "SaraEnum": "safeguard.timeline.schema.SARA",
+    },
+}
+
+# Outbound webhooks: attempts before a delivery is marked failed, and the back-off (seconds) after the
+# first failure, doubling each time up to the cap.
+SAFEGUARD_WEBHOOKS = {
+    "max_attempts": int(os.environ.get("SAFEGUARD_WEBHOOK_MAX_ATTEMPTS", "8")),
+    "backoff_seconds": int(os.environ.get("SAFEGUARD_WEBHOOK_BACKOFF", "30")),
+    "backoff_cap_seconds": int(os.environ.get("SAFEGUARD_WEBHOOK_BACKOFF_CAP", str(6 * 3600))),
+    "timeout_seconds": float(os.environ.get("SAFEGUARD_WEBHOOK_TIMEOUT", "10")),
+}

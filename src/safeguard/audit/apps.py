@@ -1,0 +1,33 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.apps import AppConfig
+from django.db.models.signals import post_migrate
+
+GUARD_MIGRATION = "0004_append_only"
+
+
+def _reinstall_guards(sender: AppConfig, using: str = "default", **kwargs: Any) -> None:
+    """Put the append-only triggers back after every migrate: on SQLite, a migration that alters one of
+    the guarded tables rebuilds it, and the rebuild drops its triggers."""
+    from django.db import connections
+    from django.db.migrations.recorder import MigrationRecorder
+
+    from safeguard.audit import guards
+
+    connection = connections[using]
+    if connection.vendor not in ("sqlite", "postgresql"):
+        return
+    # Only once the migration that introduced them is applied (not after migrating back before it).
+    if ("audit", GUARD_MIGRATION) in MigrationRecorder(connection).applied_migrations():
+        guards.install(connection)
+
+
+class AuditConfig(AppConfig):
+    name = "safeguard.audit"
+    label = "audit"
+    verbose_name = "Audit"
+
+    def ready(self) -> None:
+        post_migrate.connect(_reinstall_guards, sender=self, dispatch_uid="safeguard.audit.reinstall_guards")

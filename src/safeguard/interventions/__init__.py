@@ -1,0 +1,1 @@
+"""Domestic-abuse interventions: the catalogue and eligibility, the referral lifecycle, courses and waits."""

@@ -1,0 +1,1 @@
+"""Running Safeguard for real: health checks, JSON request logs, Prometheus metrics, the replica router."""

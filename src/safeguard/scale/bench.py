@@ -1,0 +1,265 @@
+"""`safeguard bench`: the national-scale benchmark (issue 11), figure by figure, each in its own process.
+
+Figures: synth (bulk load), sweep (every case), reevaluate (one event), pages (caseload and case page under
+concurrent signed-in users: gunicorn on loopback, locust headless), measures (the country's dashboard
+measures, and the obligation measure set by the ORM and by one hand-written SQL query), import (timeline
+import through record_event), scaleout (one web process against two). Each figure prints one JSON line;
+the results are kept in docs/bench/<scale>.json and docs/benchmarks.md is written from them.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import os
+import platform
+import secrets
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+
+from safeguard.scale.commands import BENCH_URL, database_url, ensure_database
+
+SCALES: dict[str, dict[str, Any]] = {
+    # tiny is for the tests: every figure runs, on a few cases, in seconds.
+    "tiny": {"cases": 30, "users": 3, "seconds": 12, "samples": 10, "import_cases": 3, "max_requests": 200},
+    "small": {"cases": 5_000, "users": 50, "seconds": 60, "samples": 200, "import_cases": 100,
+              "max_requests": 20_000},
+    "national": {"cases": 250_000, "users": 50, "seconds": 60, "samples": 200, "import_cases": 200,
+                 "max_requests": 20_000},
+}
+FIGURES = ("synth", "sweep", "reevaluate", "pages", "measures", "import", "scaleout")
+SEED = 1
+TARGETS = {
+    "sweep": "≤ 60 s for 250,000 cases (≥ 4,167 cases/s)",
+    "reevaluate": "p95 ≤ 20 ms",
+    "pages": "caseload p95 ≤ 150 ms, case page p95 ≤ 200 ms (server time, 50 users)",
+    "measures": "national dashboard ≤ 1 s, within 2× of hand-written SQL",
+    "import": "≥ 2,000 events/s",
+}
+
+
+def bench_database(choice: str, scale: str) -> str | None:
+    if choice == "postgres" and not os.environ.get("DATABASE_URL", "").startswith(("postgres://", "postgresql://")):
+        return BENCH_URL if scale == "national" else f"{BENCH_URL}_{scale}"
+    return database_url(choice)
+
+
+def _run_figure(name: str, url: str | None, arguments: dict[str, Any], timeout: int = 3600) -> dict[str, Any]:
+    env = _env(url)
+    done = subprocess.run([sys.executable, "-m", "safeguard.scale.figures", name, json.dumps(arguments)], env=env,
+                          capture_output=True, text=True, timeout=timeout)
+    if done.returncode != 0:
+        return {"error": done.stderr.strip().splitlines()[-1] if done.stderr.strip() else f"exit {done.returncode}"}
+    return dict(json.loads(done.stdout.strip().splitlines()[-1]))
+
+
+def _env(url: str | None, **extra: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if k != "DJANGO_SETTINGS_MODULE"}
+    if url:
+        env["DATABASE_URL"] = url
+    env.setdefault("SAFEGUARD_EMAIL_BACKEND", "django.core.mail.backends.locmem.EmailBackend")
+    env["SAFEGUARD_REQUEST_LOG"] = "0"  # one log line per request would be measured too
+    env.update(extra)
+    return env
+
+
+def _case_count(url: str | None) -> int:
+    code = ("import os, django; os.environ.setdefault('DJANGO_SETTINGS_MODULE', 'safeguard.settings'); django.setup()\n"
+            "from safeguard.cases.models import Case\ntry:\n print(Case.objects.count())\nexcept Exception:\n print(0)")
+    done = subprocess.run([sys.executable, "-c", code], env=_env(url), capture_output=True, text=True, timeout=120)
+    try:
+        return int(done.stdout.strip().splitlines()[-1])
+    except (ValueError, IndexError):
+        return 0
+
+
+def recreate_database(url: str | None) -> None:
+    """Start the benchmark's dataset afresh: only its own databases (safeguard_bench…, safeguard_h13_…) or a
+    SQLite file."""
+    if url is None:
+        raise SystemExit("safeguard bench: give --database (a SQLite URL, or 'postgres') to build a dataset")
+    if url.startswith("sqlite:///"):
+        Path(url.removeprefix("sqlite:///")).unlink(missing_ok=True)
+        return
+    import psycopg
+
+    server, name = url.rsplit("/", 1)
+    if not name.startswith(("safeguard_bench", "safeguard_h13_")):
+        raise SystemExit(f"safeguard bench: will not drop {name!r} (only safeguard_bench… databases)")
+    with psycopg.connect(f"{server}/postgres", autocommit=True) as admin:
+        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    ensure_database(url)
+
+
+# -- pages ---------------------------------------------------------------------------------------------
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _children_peak_mb(pid: int) -> float:
+    """The largest VmHWM (peak resident memory) among the gunicorn master's worker processes."""
+    peak = 0.0
+    for status in Path("/proc").glob("[0-9]*/status"):
+        try:
+            text = status.read_text()
+        except OSError:
+            continue
+        fields = dict(line.split(":", 1) for line in text.splitlines() if ":" in line)
+        if fields.get("PPid", "").strip() == str(pid) and "VmHWM" in fields:
+            peak = max(peak, int(fields["VmHWM"].split()[0]) / 1024)
+    return round(peak, 1)
+
+
+def load_test(url: str | None, users_file: str, *, workers: int, users: int, seconds: int, max_requests: int,
+              pages: str = "caseload,case", wait: bool = True) -> dict[str, Any]:
+    port = _free_port()
+    env = _env(url, SAFEGUARD_ALLOWED_HOSTS="127.0.0.1,localhost")
+    server = subprocess.Popen([sys.executable, "-m", "safeguard.cli", "serve", "--bind", f"127.0.0.1:{port}",
+                               "--workers", str(workers), "--threads", "2"], env=env,
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2).read()
+                break
+            except OSError:
+                if time.monotonic() > deadline or server.poll() is not None:
+                    return {"error": "gunicorn did not start"}
+                time.sleep(0.5)
+        with tempfile.TemporaryDirectory(prefix="safeguard-locust-") as scratch:
+            prefix = str(Path(scratch) / "run")
+            locust_env = _env(url, BENCH_USERS_FILE=users_file, BENCH_MAX_REQUESTS=str(max_requests),
+                              BENCH_PAGES=pages, BENCH_WAIT="1" if wait else "0")
+            locustfile = str(Path(__file__).with_name("locustfile.py"))
+            done = subprocess.run([sys.executable, "-m", "locust", "-f", locustfile, "--headless", "-u", str(users),
+                                   "-r", str(max(1, users // 2)), "-t", f"{seconds}s", "--host",
+                                   f"http://127.0.0.1:{port}", "--csv", prefix, "--only-summary",
+                                   "--stop-timeout", "5", "--exit-code-on-error", "0", "--loglevel", "ERROR"],
+                                  env=locust_env, capture_output=True, text=True, timeout=seconds + 180)
+            stats_file = Path(f"{prefix}_stats.csv")
+            if not stats_file.exists():
+                return {"error": f"locust wrote no statistics: {done.stderr.strip()[-300:]}"}
+            rows = list(csv.DictReader(stats_file.open()))
+        result: dict[str, Any] = {"workers": workers, "users": users, "seconds": seconds}
+        for row in rows:
+            name = row["Name"]
+            entry = {"requests": int(row["Request Count"]), "failures": int(row["Failure Count"]),
+                     "p50_ms": _number(row["50%"]), "p95_ms": _number(row["95%"]),
+                     "rps": round(_number(row["Requests/s"]) or 0.0, 1)}
+            if name == "Aggregated":
+                continue
+            result[name.replace(" ", "_")] = entry
+        pages_rows = [r for r in rows if r["Type"] == "GET" and r["Name"] in ("caseload", "case")]
+        result["throughput_rps"] = round(sum(_number(r["Requests/s"]) or 0.0 for r in pages_rows), 1)
+        result["peak_rss_mb_per_worker"] = _children_peak_mb(server.pid)
+        return result
+    finally:
+        try:
+            os.killpg(server.pid, signal.SIGTERM)
+            server.wait(timeout=30)
+        except (ProcessLookupError, subprocess.TimeoutExpired):
+            os.killpg(server.pid, signal.SIGKILL)
+
+
+def _number(text: str | None) -> float | None:
+    """A locust statistic ("N/A" when there was no request)."""
+    try:
+        return float(text) if text else None
+    except ValueError:
+        return None
+
+
+# -- the run -------------------------------------------------------------------------------------------
+def machine() -> dict[str, Any]:
+    info: dict[str, Any] = {"cores": os.cpu_count(), "python": platform.python_version(),
+                            "platform": platform.platform(), "load_average_at_start": os.getloadavg()}
+    try:
+        mem = dict(line.split(":", 1) for line in Path("/proc/meminfo").read_text().splitlines())
+        info["memory_gb"] = round(int(mem["MemTotal"].split()[0]) / 1024 / 1024, 1)
+        cpu = [line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
+               if line.startswith("model name")]
+        info["cpu"] = cpu[0] if cpu else platform.processor()
+    except (OSError, KeyError):
+        pass
+    return info
+
+
+def run_bench(args: argparse.Namespace) -> int:
+    scale = SCALES[args.scale]
+    url = bench_database(args.database, args.scale)
+    wanted = [f.strip() for f in args.only.split(",")] if args.only else list(FIGURES)
+    users = args.users if args.scale != "tiny" else scale["users"]
+    seconds = args.seconds if args.scale != "tiny" else scale["seconds"]
+    today = date.today().isoformat()
+    results: dict[str, Any] = {"scale": args.scale, "cases": scale["cases"], "seed": SEED,
+                               "run_at": datetime.now(UTC).isoformat(timespec="seconds"),
+                               "database": "postgresql" if url and url.startswith("postgres") else "sqlite",
+                               "machine": machine(), "figures": {}}
+
+    def emit(name: str, value: dict[str, Any]) -> None:
+        results["figures"][name] = {**value, "run_at": datetime.now(UTC).isoformat(timespec="seconds"),
+                                    "load_average": [round(x, 1) for x in os.getloadavg()]}
+        line = {"figure": name, "scale": args.scale, **value}
+        print(json.dumps(line, default=str), flush=True)
+
+    if url and url.startswith("postgres"):
+        ensure_database(url)
+    if "synth" in wanted:
+        if args.reuse and _case_count(url) >= scale["cases"]:
+            emit("synth", {"reused": True, "cases": _case_count(url)})
+        else:
+            recreate_database(url)
+            emit("synth", _run_figure("synth", url, {"cases": scale["cases"], "seed": SEED, "as_of": today}))
+    if "sweep" in wanted:
+        emit("sweep", _run_figure("sweep", url, {"as_of": today}))
+    if "reevaluate" in wanted:
+        emit("reevaluate", _run_figure("reevaluate", url, {"as_of": today, "samples": scale["samples"]}))
+    users_file = str(Path(tempfile.gettempdir()) / f"safeguard-bench-users-{os.getpid()}.json")
+    if "pages" in wanted or "scaleout" in wanted:
+        prepared = _run_figure("prepare_users", url, {"users": users, "users_file": users_file,
+                                                      "password": secrets.token_urlsafe(18)})
+        if "error" in prepared:
+            emit("pages", prepared)
+            wanted = [w for w in wanted if w not in ("pages", "scaleout")]
+    if "pages" in wanted:
+        emit("pages", load_test(url, users_file, workers=args.workers or _default_workers(), users=users,
+                                seconds=seconds, max_requests=scale["max_requests"]))
+    if "measures" in wanted:
+        emit("measures", _run_figure("measures", url, {"as_of": today}))
+    if "import" in wanted:
+        emit("import", _run_figure("timeline_import", url, {"as_of": today, "cases": scale["import_cases"]}))
+    if "scaleout" in wanted:
+        runs = {}
+        for workers in (1, 2):
+            runs[workers] = load_test(url, users_file, workers=workers, users=max(2, users // 2),
+                                      seconds=max(5, seconds // 2), max_requests=scale["max_requests"],
+                                      pages="caseload", wait=False)
+        one, two = runs[1].get("throughput_rps", 0), runs[2].get("throughput_rps", 0)
+        emit("scaleout", {"one_process_rps": one, "two_processes_rps": two,
+                          "speedup": round(two / one, 2) if one else None,
+                          "one": runs[1], "two": runs[2]})
+    Path(users_file).unlink(missing_ok=True)
+    results["machine"]["load_average_at_end"] = os.getloadavg()
+    if args.output != "-":
+        from safeguard.scale.report import write_report
+
+        write_report(results, Path(args.output))
+    return 0
+
+
+def _default_workers() -> int:
+    from safeguard.scale.commands import default_workers
+
+    return default_workers()

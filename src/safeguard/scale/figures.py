@@ -1,0 +1,236 @@
+"""Each benchmark figure, run in a process of its own against DATABASE_URL (so its memory peak is its own):
+
+    python -m safeguard.scale.figures NAME '{"json": "arguments"}'
+
+prints one JSON object: the figure's numbers and `peak_rss_mb` (the process's maximum resident set).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import resource
+import statistics
+import sys
+import time
+from collections.abc import Callable
+from datetime import date
+from typing import Any
+
+FIGURES: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {}
+
+
+def figure(fn: Callable[[dict[str, Any]], dict[str, Any]]) -> Callable[[dict[str, Any]], dict[str, Any]]:
+    FIGURES[fn.__name__] = fn
+    return fn
+
+
+def percentile(values: list[float], p: float) -> float:
+    """The p-th percentile (nearest rank) of `values`."""
+    ordered = sorted(values)
+    if not ordered:
+        return 0.0
+    rank = max(1, min(len(ordered), round(p / 100 * len(ordered) + 0.5)))
+    return ordered[rank - 1]
+
+
+def _ms(seconds: float) -> float:
+    return round(seconds * 1000, 2)
+
+
+def peak_rss_mb() -> float:
+    return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+
+
+def _as_of(args: dict[str, Any]) -> date:
+    return date.fromisoformat(args["as_of"])
+
+
+# -- the figures -----------------------------------------------------------------------------------------
+@figure
+def synth(args: dict[str, Any]) -> dict[str, Any]:
+    from safeguard.cli import _migrate_quietly
+    from safeguard.demo.synth import generate_national
+    from safeguard.scale.bulk import bulk_load
+
+    _migrate_quietly()
+    org, cases = generate_national(args["cases"], args["seed"], _as_of(args))
+    started = time.perf_counter()
+    summary = bulk_load(org, cases, _as_of(args))
+    seconds = time.perf_counter() - started
+    return {"cases": len(summary.cases), "events": summary.events, "errors": len(summary.errors),
+            "units": len(org.units), "regions": len(set(dict(org.unit_regions).values())), "staff": len(org.staff),
+            "seconds": round(seconds, 2), "events_per_second": round(summary.events / seconds)}
+
+
+@figure
+def sweep(args: dict[str, Any]) -> dict[str, Any]:
+    from safeguard.oversight.sweep import sweep as run_sweep
+
+    result = run_sweep(_as_of(args), full=True, workers=args.get("workers", 2))
+    return {"cases": result.evaluated, "errors": len(result.errors), "seconds": round(result.seconds, 2),
+            "cases_per_second": round(result.evaluated / result.seconds, 1) if result.seconds else None,
+            "escalated": result.escalated, "workers": args.get("workers", 2)}
+
+
+@figure
+def reevaluate(args: dict[str, Any]) -> dict[str, Any]:
+    """record_event of one contact (validated, logged, projected, audited) and the case's re-evaluation,
+    on sampled cases; rolled back afterwards, so the dataset stays as it was."""
+    from django.db import transaction
+
+    from safeguard.actions import record_event
+    from safeguard.cases.models import Case
+
+    day = _as_of(args)
+    rng = random.Random(args.get("seed", 1))
+    ids = list(Case.objects.filter(archived_at=None, practitioner__isnull=False, ended_on=None)
+               .values_list("pk", flat=True))
+    sample = rng.sample(ids, min(args.get("samples", 200), len(ids)))
+    timings: list[float] = []
+    with transaction.atomic():
+        for pk in sample:
+            case = Case.objects.select_related("practitioner").get(pk=pk)
+            assert case.practitioner is not None
+            event = {"on": day.isoformat(), "type": "contact", "kind": "office", "outcome": "attended",
+                     "by": case.practitioner.code}
+            started = time.perf_counter()
+            record_event(case, event, source="web", as_of=day)
+            timings.append(time.perf_counter() - started)
+        transaction.set_rollback(True)
+    return {"samples": len(timings), "p50_ms": _ms(percentile(timings, 50)), "p95_ms": _ms(percentile(timings, 95)),
+            "mean_ms": _ms(statistics.fmean(timings)) if timings else None}
+
+
+@figure
+def measures(args: dict[str, Any]) -> dict[str, Any]:
+    from safeguard.insights.measures import MEASURES
+    from safeguard.insights.scope import ALL_TIME, COUNTRY
+    from safeguard.ops.routers import reporting
+    from safeguard.scale.sql import obligation_measures_by_hand, obligation_measures_orm
+
+    day = _as_of(args)
+    per: dict[str, float] = {}
+    with reporting():
+        started = time.perf_counter()
+        for m in MEASURES:
+            t = time.perf_counter()
+            m.counter.count(COUNTRY, ALL_TIME, day)
+            per[m.id] = _ms(time.perf_counter() - t)
+        total = time.perf_counter() - started
+        orm_times, sql_times = [], []
+        for _ in range(args.get("repeats", 3)):
+            t = time.perf_counter()
+            orm = obligation_measures_orm(day)
+            orm_times.append(time.perf_counter() - t)
+            t = time.perf_counter()
+            by_hand = obligation_measures_by_hand(day)
+            sql_times.append(time.perf_counter() - t)
+    orm_best, sql_best = min(orm_times), min(sql_times)
+    slowest = sorted(per.items(), key=lambda kv: -kv[1])[:3]
+    return {"measures": len(per), "all_measures_ms": _ms(total), "slowest": slowest,
+            "obligation_set": len(orm), "obligation_set_orm_ms": _ms(orm_best),
+            "obligation_set_sql_ms": _ms(sql_best), "ratio": round(orm_best / sql_best, 2) if sql_best else None,
+            "same_numbers": orm == by_hand}
+
+
+@figure
+def timeline_import(args: dict[str, Any]) -> dict[str, Any]:
+    """`safeguard import`'s path (import_timeline: every event through record_event, one evaluation per case)
+    for synthetic timelines under new refs; rolled back afterwards."""
+    from django.db import transaction
+
+    from safeguard.demo.synth import generate_national
+    from safeguard.timeline.importer import import_timeline
+    from safeguard.timeline.validate import validate_document
+
+    day = _as_of(args)
+    _, cases = generate_national(args.get("cases", 100), 777, day)
+    documents = []
+    for i, synthetic in enumerate(cases):
+        doc = json.loads(json.dumps(synthetic.timeline))
+        doc["case"]["ref"] = f"BENCH{i:06d}"
+        documents.append(validate_document(doc, f"bench-{i}"))
+    events = sum(len(t.events) for t in documents)
+    with transaction.atomic():
+        started = time.perf_counter()
+        for timeline in documents:
+            import_timeline(timeline, as_of=day)
+        seconds = time.perf_counter() - started
+        transaction.set_rollback(True)
+    return {"cases": len(documents), "events": events, "seconds": round(seconds, 2),
+            "events_per_second": round(events / seconds)}
+
+
+@figure
+def prepare_users(args: dict[str, Any]) -> dict[str, Any]:
+    """Signed-in practitioners for the load test: one user per busy practitioner, and a case list for each."""
+    from django.contrib.auth import get_user_model
+    from django.db.models import Count
+
+    from safeguard.accounts.models import Profile
+    from safeguard.cases.models import Case
+    from safeguard.workforce.models import Staff
+
+    password = args["password"]
+    users = []
+    busiest = (Staff.objects.filter(grade__in=("PO", "PQiP", "PSO"), team__isnull=False)
+               .annotate(n=Count("cases")).filter(n__gt=0).order_by("-n", "code")[: args["users"]])
+    model = get_user_model()
+    hashed = None
+    for staff in busiest:
+        username = f"bench.{staff.code.lower()}"
+        user = model.objects.filter(username=username).first() or model(username=username)
+        if hashed is None:
+            user.set_password(password)
+            hashed = user.password
+        user.password = hashed
+        user.is_active = True
+        user.save()
+        unit = staff.team.unit if staff.team is not None else None
+        Profile.objects.update_or_create(user=user, defaults={"role": "practitioner", "unit": unit})
+        if staff.user_id != user.pk:
+            Staff.objects.filter(user=user).exclude(pk=staff.pk).update(user=None)
+            staff.user = user
+            staff.save(update_fields=["user"])
+        refs = list(Case.objects.filter(practitioner=staff, archived_at=None).order_by("ref")
+                    .values_list("ref", flat=True)[:50])
+        users.append({"username": username, "cases": refs, "session": _signed_in_session(user)})
+    with open(args["users_file"], "w") as f:
+        json.dump({"password": password, "users": users}, f)
+    return {"users": len(users), "cases_per_user": round(statistics.fmean(len(u["cases"]) for u in users), 1)
+            if users else 0}
+
+
+def _signed_in_session(user: Any) -> str:
+    """A session in which `user` is signed in, as django.contrib.auth.login leaves it (the load test measures
+    pages, not password hashing: 50 sign-ins at once would hash 50 passwords)."""
+    from django.conf import settings
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+    from django.utils.module_loading import import_string
+
+    store = import_string(settings.SESSION_ENGINE + ".SessionStore")()
+    store[SESSION_KEY] = str(user.pk)
+    store[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[0]
+    store[HASH_SESSION_KEY] = user.get_session_auth_hash()
+    store.create()
+    return str(store.session_key)
+
+
+def main(argv: list[str]) -> int:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "safeguard.settings")
+    os.environ.setdefault("SAFEGUARD_EMAIL_BACKEND", "django.core.mail.backends.locmem.EmailBackend")
+    os.environ.setdefault("SAFEGUARD_REQUEST_LOG", "0")
+    import django
+
+    django.setup()
+    name, raw = argv[1], argv[2] if len(argv) > 2 else "{}"
+    result = FIGURES[name](json.loads(raw))
+    result["peak_rss_mb"] = peak_rss_mb()
+    print(json.dumps(result, default=str))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))

@@ -1,0 +1,95 @@
+"""The one redaction helper every renderer uses: pages, exports, PDFs, API responses and emails.
+
+Two questions, both answered from safeguard.accounts.access:
+
+- `show(value, user=, case=, channel=)`: the text of a sealed value (EncryptedTextField) for this user on
+  this channel, with the case's never-disclose values scrubbed out of it unless the user may see them there;
+  a placeholder when they may not see it at all.
+- `scrub(text, case=, user=, channel=)`: any text (a question, an answer, MARAC actions, a note) with every
+  never-disclose value of the case's victims and children replaced by NEVER_DISCLOSE. Free text is where a
+  refuge address leaks: someone types it into a summary. Scrubbing is case-insensitive and ignores
+  differences in spaces and punctuation.
+
+`detail_text(detail, user=, channel=)` shows one contact detail (withheld when marked never disclose and the
+user or channel is not entitled). Channels: "page", "export", "pdf", "api", "email".
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from typing import Any
+
+from safeguard.accounts.access import can_reveal_never_disclose, can_see_victims
+from safeguard.victims.fields import WITHHELD, Sealed
+
+CHANNELS = ("page", "export", "pdf", "api", "email")
+NEVER_DISCLOSE = "[never disclose: withheld]"
+_NOT_WORD = re.compile(r"[\W_]+")
+
+
+def _check_channel(channel: str) -> None:
+    if channel not in CHANNELS:
+        raise ValueError(f"unknown channel {channel!r}: one of {', '.join(CHANNELS)}")
+
+
+def never_disclose_values(case: Any) -> list[str]:
+    """The plain text of every never-disclose detail on the case's victims' and children's records."""
+    from safeguard.victims.models import ContactDetail
+
+    details = ContactDetail.objects.filter(record__case_id=case.pk, never_disclose=True)
+    return [d.value.unseal() for d in details if d.value]
+
+
+def _pattern(value: str) -> re.Pattern[str] | None:
+    words = [w for w in _NOT_WORD.split(value) if w]
+    if not words:
+        return None
+    return re.compile(r"[\W_]*".join(re.escape(w) for w in words), re.IGNORECASE)
+
+
+def scrub_values(text: str, values: Iterable[str]) -> str:
+    for value in sorted(set(values), key=len, reverse=True):
+        pattern = _pattern(value)
+        if pattern is not None:
+            text = pattern.sub(NEVER_DISCLOSE, text)
+    return text
+
+
+def scrub(text: Any, *, case: Any, user: Any, channel: str, values: list[str] | None = None) -> str:
+    """`text` (str, or None for "") with the case's never-disclose values withheld from those not entitled
+    to them on this channel. Pass `values` (never_disclose_values(case)) when scrubbing many texts."""
+    _check_channel(channel)
+    if isinstance(text, Sealed):
+        raise TypeError("a sealed value goes through show(), which also decides whether it may be seen")
+    plain = "" if text is None else str(text)
+    if not plain or can_reveal_never_disclose(user, case, channel):
+        return plain
+    return scrub_values(plain, never_disclose_values(case) if values is None else values)
+
+
+def show(value: Sealed | str | None, *, user: Any, case: Any, channel: str, sensitive: bool = True) -> str:
+    """A sealed value's text for `user` on `channel`. `sensitive` values (victims' contact details, safety
+    plans) need can_see_victims; the others (control terms, a request's addresses) need only that the
+    caller has already decided the user may see the record they belong to."""
+    _check_channel(channel)
+    if sensitive and not can_see_victims(user, case):
+        return WITHHELD
+    plain = value.unseal() if isinstance(value, Sealed) else ("" if value is None else str(value))
+    return scrub(plain, case=case, user=user, channel=channel)
+
+
+def may_show_detail(detail: Any, *, user: Any, channel: str) -> bool:
+    case = detail.record.case
+    if not can_see_victims(user, case):
+        return False
+    return not detail.never_disclose or can_reveal_never_disclose(user, case, channel)
+
+
+def detail_text(detail: Any, *, user: Any, channel: str) -> str:
+    """One contact detail as this user may see it on this channel."""
+    _check_channel(channel)
+    if not may_show_detail(detail, user=user, channel=channel):
+        return NEVER_DISCLOSE if detail.never_disclose else WITHHELD
+    return show(detail.value, user=user, case=detail.record.case, channel=channel) if not detail.never_disclose \
+        else detail.value.unseal()

@@ -1,0 +1,133 @@
+"""PDFs read back with pypdf: the sections are there, and a protected address never appears in a copy its
+reader may not see (not even when someone typed it into the summary)."""
+
+from __future__ import annotations
+
+import io
+import re
+from datetime import date
+
+import pytest
+from assessment_cases import DAY, HOUSEHOLD_EVENTS, SUFFICIENT, Team_, build_case, make_team
+from pypdf import PdfReader
+
+from safeguard.assessments import service
+from safeguard.assessments.documents import (
+    VISIBILITY,
+    Audience,
+    ContactDetails,
+    Detail,
+    scrub,
+    withheld_strings,
+)
+from safeguard.assessments.models import RiskAssessment
+
+REFUGE = "Flat 2, 17 Harbour Road, Seaport SE4 1AA"
+OLD_HOME = "4 Elm Close, Northtown NT1 2BB"
+PHONE = "07700 900456"
+DETAILS = {
+    "P2": ContactDetails((Detail("address", REFUGE, never_disclose=True), Detail("phone", PHONE))),
+    "X1": ContactDetails((Detail("address", OLD_HOME),)),
+}
+
+
+def text_of(pdf: bytes) -> str:
+    assert pdf.startswith(b"%PDF")
+    return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
+
+
+def squashed(text: str) -> str:
+    """Without spaces, punctuation or case: a PDF's text may break an address over lines."""
+    return re.sub(r"[\W_]+", "", text).lower()
+
+
+def appears(needle: str, text: str) -> bool:
+    return squashed(needle) in squashed(text)
+
+
+@pytest.fixture
+def team(db: None) -> Team_:
+    return make_team()
+
+
+@pytest.fixture
+def assessment(team: Team_) -> RiskAssessment:
+    case = build_case("X600001", HOUSEHOLD_EVENTS, {"P2": "Amy Stone", "K1": "Lily Stone", "X1": "Jo Reed"})
+    draft = service.start_assessment(case, team.pso, on=DAY)
+    content = {**SUFFICIENT, "dash_yes": 15,
+               "summary": "Amy has moved to flat 2 17 harbour road, seaport se4 1aa with Lily. "
+                          + SUFFICIENT["summary"],
+               "plan": [*SUFFICIENT["plan"], {"action": "Refer to MARAC", "owner": "PS1", "due_on": "2024-03-18"}],
+               "circumstances": {"household": "Lives with P2 and K1."},
+               "protective_factors": [{"factor": "Employed", "evidence": "Payslips"}]}
+    service.save_draft(draft, content, team.pso, on=DAY)
+    submitted = service.submit(draft, team.pso, on=DAY)
+    return service.countersign(submitted, team.spo, on=DAY)
+
+
+SECTIONS = ["Domestic abuse risk assessment", "About this assessment", "Who is at risk", "Nature of the abuse",
+            "Pattern and history", "Current circumstances", "Risk factors", "Protective factors",
+            "Risk of serious harm", "Sources used", "Risk management plan", "Summary"]
+
+
+def test_practitioner_copy_has_every_section_and_the_checks_but_never_the_refuge_address(
+        assessment: RiskAssessment) -> None:
+    text = text_of(service.assessment_pdf(assessment, "practitioner", details=DETAILS))
+    for section in [*SECTIONS, "Checks (probation staff only)"]:
+        assert appears(section, text), section
+    assert appears("Probation staff copy", text)
+    assert appears("X1 (Jo Reed), ex-partner and victim of the 2015 offence", text)
+    assert appears("Domestic Abuse Act 2021 categories: Physical abuse", text)
+    assert appears("Strangled P2 with K1 present", text)  # the history analysis, inline
+    assert appears("Police information returned on 12 March 2024", text)  # the source with its date
+    assert appears("15 of 24", text) and appears("meets the MARAC threshold (14)", text)
+    assert appears("Tier D (provisional)", text)  # RoSH high, not MAPPA
+    assert appears(OLD_HOME, text) and appears(PHONE, text)
+    assert not appears(REFUGE, text) and not appears("17 Harbour Road", text)
+    assert appears("Other details withheld: never to be disclosed", text)
+
+
+def test_person_on_probation_copy_leaves_out_every_contact_detail_third_party_text_and_checks(
+        assessment: RiskAssessment) -> None:
+    text = text_of(service.assessment_pdf(assessment, "person_on_probation", details=DETAILS))
+    for section in SECTIONS:
+        assert appears(section, text), section
+    assert appears("Copy for the person on probation", text)
+    for secret in (REFUGE, "17 Harbour Road", OLD_HOME, PHONE, "Four domestic call-outs"):
+        assert not appears(secret, text), secret
+    assert not appears("Checks (probation staff only)", text)
+    assert appears("Withheld from this copy", text)
+
+
+def test_marac_pack_is_prefilled_from_the_assessment_and_never_shows_the_refuge_address(
+        assessment: RiskAssessment) -> None:
+    text = text_of(service.marac_pdf(assessment, details=DETAILS))
+    for section in ("MARAC referral", "Why this case is referred", "Person causing harm", "Victims and partners",
+                    "Children", "Nature of the abuse", "History of domestic abuse and serious harm",
+                    "Probation's assessment of risk", "Probation's risk management plan", "Sources"):
+        assert appears(section, text), section
+    assert appears("DASH: 15 yes answers, which meets the MARAC threshold of 14", text)
+    assert appears("Visible high risk: strangulation and threats to kill: Domestic police call-out (10 February 2024)",
+                   text)
+    assert appears("Dean Harper", text) and appears("Amy Stone", text)
+    assert appears("Refer to MARAC", text)
+    assert appears(OLD_HOME, text)
+    assert not appears(REFUGE, text) and not appears("17 Harbour Road", text)
+    assert not appears("Checks (probation staff only)", text)
+
+
+def test_no_audience_sees_a_never_disclose_detail_and_scrubbing_ignores_case_and_punctuation() -> None:
+    for audience in Audience:
+        assert REFUGE in withheld_strings(audience, DETAILS)
+    assert withheld_strings(Audience.PRACTITIONER, DETAILS) == [REFUGE]
+    assert set(withheld_strings(Audience.PERSON_ON_PROBATION, DETAILS)) == {REFUGE, OLD_HOME, PHONE}
+    assert not VISIBILITY[Audience.PERSON_ON_PROBATION].contact_details
+    typed = {"summary": ["She is at FLAT 2 17 harbour rd? no: flat 2, 17 Harbour Road Seaport SE4 1AA."]}
+    assert scrub(typed, [REFUGE]) == {"summary": ["She is at FLAT 2 17 harbour rd? no: [withheld]."]}
+
+
+def test_a_draft_assessment_prints_too(team: Team_) -> None:
+    case = build_case("X600002", HOUSEHOLD_EVENTS)
+    draft = service.start_assessment(case, team.pso, on=date(2024, 3, 15))
+    text = text_of(service.assessment_pdf(draft, "practitioner", details={}))
+    assert appears("Not yet submitted", text) and appears("Not considered", text)

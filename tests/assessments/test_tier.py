@@ -1,0 +1,87 @@
+"""The tier from the national tiering rules (ministryofjustice/hmpps-tier) for the inputs Safeguard holds.
+
+Test names follow the national service's steps: MAPPA and RoSH, domestic abuse, stalking, child protection,
+and the provisional status.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from assessment_cases import HOUSEHOLD_EVENTS, facts_of
+
+from safeguard.assessments.tier import TierInputs, calculate, inputs_from_facts, mappa_rosh_step, tier_of
+
+
+def inputs(**kw: object) -> TierInputs:
+    base: dict[str, object] = {"active": True, "rosh": None, "mappa_category": None, "domestic_abuse_register": False,
+                               "child_protection_register": False, "stalking_register": False}
+    base.update(kw)
+    return TierInputs(**base)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(("rosh", "mappa", "tier"), [
+    ("very_high", 1, "A"), ("high", 2, "C"), ("medium", 3, "D"), ("low", 1, "E"), (None, 4, "E"),
+    ("very_high", None, "C"), ("high", None, "D"), ("medium", None, None), ("low", None, None), (None, None, None),
+])
+def test_mappa_and_rosh_step(rosh: str | None, mappa: int | None, tier: str | None) -> None:
+    assert mappa_rosh_step(rosh, mappa).tier == tier
+
+
+def test_domestic_abuse_register_gives_e_stalking_and_child_protection_give_f() -> None:
+    assert calculate(inputs(domestic_abuse_register=True)).tier == "E"
+    assert calculate(inputs(stalking_register=True)).tier == "F"
+    assert calculate(inputs(child_protection_register=True)).tier == "F"
+    assert calculate(inputs(domestic_abuse_register=True, child_protection_register=True)).tier == "E"
+    assert calculate(inputs()).tier == "G"
+
+
+def test_the_highest_step_wins() -> None:
+    result = calculate(inputs(rosh="high", domestic_abuse_register=True, child_protection_register=True))
+    assert result.tier == "D"
+    assert result.explanation[:4] == ("Not MAPPA, with RoSH high: tier D",
+                                      "Domestic abuse register (ADVP or REG30): tier E",
+                                      "No stalking register", "Child protection register (RCPR): tier F")
+
+
+def test_provisional_while_reoffending_predictors_are_unavailable_unless_tier_a() -> None:
+    result = calculate(inputs(rosh="high", domestic_abuse_register=True))
+    assert result.provisional and result.label == "D (provisional)"
+    assert any("reoffending predictors" in line for line in result.explanation)
+    top = calculate(inputs(rosh="very_high", mappa_category=2))
+    assert (top.tier, top.provisional) == ("A", False)
+    assert not calculate(inputs(rosh="high", predictors_available=True)).provisional
+
+
+def test_provisional_when_rosh_is_missing() -> None:
+    result = calculate(inputs(rosh=None, domestic_abuse_register=True, predictors_available=True))
+    assert result.provisional and "Provisional: RoSH has not been assessed" in result.explanation
+
+
+def test_stalking_not_held_is_said_and_makes_a_low_tier_provisional() -> None:
+    result = calculate(inputs(stalking_register=None, rosh="medium", predictors_available=True))
+    assert result.tier == "G" and result.provisional
+    assert "Safeguard holds no stalking register: this step is not applied" in result.explanation
+
+
+def test_no_current_sentence_has_no_tier() -> None:
+    assert calculate(inputs(active=False, rosh="very_high")).tier == "NA"
+
+
+def test_inputs_from_the_case_record() -> None:
+    events = [*HOUSEHOLD_EVENTS,
+              {"on": "2024-03-20", "type": "assessed", "by": "PS1", "rosh": "very_high", "sara_partner": "high",
+               "sara_others": "high", "victims_considered": ["P2", "K1", "X1"], "sources": ["police"],
+               "analysis": "x"},
+              {"on": "2024-03-21", "type": "registered", "code": "RCPR"},
+              {"on": "2024-03-22", "type": "mappa", "category": 2, "level": 2}]
+    facts = facts_of(events)
+    before = inputs_from_facts(facts, date(2024, 3, 20))
+    assert (before.rosh, before.mappa_category, before.domestic_abuse_register, before.child_protection_register) == (
+        "very_high", None, True, False)
+    assert tier_of(facts, date(2024, 3, 20)).label == "C (provisional)"
+    after = tier_of(facts, date(2024, 3, 22))
+    assert (after.tier, after.provisional) == ("A", False)
+    ended = facts_of([*events, {"on": "2024-04-01", "type": "supervision_ended", "reason": "completed"}])
+    assert tier_of(ended, date(2024, 4, 1)).tier == "NA"

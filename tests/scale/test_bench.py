@@ -1,0 +1,49 @@
+"""`safeguard bench --scale tiny --json`: every figure runs and reports its numbers (no timed assertions)."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from safeguard.scale.sql import obligation_measures_by_hand, obligation_measures_orm
+
+
+def test_bench_tiny_prints_each_figure_as_a_json_line_and_writes_the_report(tmp_path: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if k not in {"DJANGO_SETTINGS_MODULE", "DATABASE_URL"}}
+    output = tmp_path / "benchmarks.md"
+    done = subprocess.run([sys.executable, "-m", "safeguard.cli", "bench", "--scale", "tiny", "--json",
+                           "--database", f"sqlite:///{tmp_path / 'bench.sqlite3'}", "--output", str(output)],
+                          env=env, capture_output=True, text=True, timeout=900, cwd=tmp_path)
+    assert done.returncode == 0, done.stderr[-2000:]
+    lines = [json.loads(line) for line in done.stdout.splitlines() if line.startswith("{")]
+    figures = {line["figure"]: line for line in lines}
+    assert list(figures) == ["synth", "sweep", "reevaluate", "pages", "measures", "import", "scaleout"]
+    assert all(line["scale"] == "tiny" for line in lines)
+    assert figures["synth"]["cases"] == 30 and figures["synth"]["events"] > 0
+    assert figures["sweep"]["cases"] == 30 and "cases_per_second" in figures["sweep"]
+    assert {"p50_ms", "p95_ms", "samples", "peak_rss_mb"} <= set(figures["reevaluate"])
+    for page in ("caseload", "case", "server_caseload", "server_case"):
+        assert {"p50_ms", "p95_ms", "requests"} <= set(figures["pages"][page]), page
+    assert figures["measures"]["same_numbers"] is True and figures["measures"]["measures"] == 22
+    assert figures["import"]["events"] > 0 and "events_per_second" in figures["import"]
+    assert {"one_process_rps", "two_processes_rps", "speedup"} <= set(figures["scaleout"])
+    report = output.read_text()
+    assert "# Benchmarks" in report and "## Tiny scale" in report and "How to reproduce" in report
+
+
+@pytest.mark.django_db
+def test_the_hand_written_sql_gives_the_dashboards_obligation_numbers(timeline_doc: dict) -> None:
+    from datetime import date
+
+    from safeguard.timeline.importer import import_timeline
+    from safeguard.timeline.validate import validate_document
+
+    import_timeline(validate_document(timeline_doc, "test"), as_of=date(2021, 7, 30))
+    orm = obligation_measures_orm(date(2021, 7, 30))
+    assert obligation_measures_by_hand(date(2021, 7, 30)) == orm
+    assert sum(denominator for _, denominator in orm.values()) > 0
