@@ -13,13 +13,14 @@ from typing import Any
 
 from django.contrib.auth.models import User
 
-from safeguard.accounts.models import Profile
 from safeguard.actions import ensure_unit, name_people
 from safeguard.cases.models import Case
 from safeguard.policy.facts import CaseFacts, StaffMember, make_events
 from safeguard.timeline.importer import import_timeline
 from safeguard.timeline.validate import validate_document
 from safeguard.workforce.models import Staff, Team
+from sign_ins import PASSWORD  # noqa: F401  (re-exported to the assessment tests)
+from sign_ins import make_user as _user
 
 UNIT = "Coastal East"
 STAFF = [
@@ -106,7 +107,6 @@ def facts_of(events: list[dict[str, Any]]) -> CaseFacts:
 
 
 # -- stored cases and users ---------------------------------------------------------------------------------
-PASSWORD = "correct-horse-battery-staple"
 
 
 @dataclass
@@ -119,13 +119,6 @@ class Team_:
     outsider: User  # a PO in another team
 
 
-def _user(username: str, role: str, staff: Staff | None, unit: Any) -> User:
-    user = User.objects.create_user(username=username, password=PASSWORD)
-    Profile.objects.create(user=user, role=role, unit=unit)
-    if staff is not None:
-        staff.user = user
-        staff.save(update_fields=["user"])
-    return user
 
 
 def make_team() -> Team_:

@@ -13,7 +13,6 @@ from typing import Any
 from django.contrib.auth.models import User
 from django.test import Client
 
-from safeguard.accounts.models import Profile
 from safeguard.actions import ensure_unit
 from safeguard.cases.models import Case
 from safeguard.interventions import service
@@ -22,8 +21,8 @@ from safeguard.practice.models import Referral
 from safeguard.timeline.importer import import_timeline
 from safeguard.timeline.validate import validate_document
 from safeguard.workforce.models import DeliveryUnit, Staff, Team
+from sign_ins import PASSWORD, make_user
 
-PASSWORD = "correct-horse-battery-staple"
 UNIT = "North City"
 STAFF_GRADES = (("P1", "PO"), ("P2", "PSO"), ("P3", "PQiP"), ("P4", "PO"), ("S1", "SPO"), ("P9", "PO"))
 
@@ -47,13 +46,6 @@ def signed_in(user: User) -> Client:
     return client
 
 
-def make_user(username: str, role: str, staff: Staff | None, unit: DeliveryUnit) -> User:
-    user = User.objects.create_user(username=username, password=PASSWORD)
-    Profile.objects.create(user=user, role=role, unit=unit)
-    if staff is not None:
-        staff.user = user
-        staff.save(update_fields=["user"])
-    return user
 
 
 def make_org() -> Org:

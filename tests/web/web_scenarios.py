@@ -12,14 +12,13 @@ from typing import Any
 
 from django.contrib.auth.models import User
 
-from safeguard.accounts.models import Profile
 from safeguard.actions import ensure_unit
 from safeguard.cases.models import Case
 from safeguard.timeline.importer import import_timeline
 from safeguard.timeline.validate import validate_document
 from safeguard.workforce.models import Staff, Team
+from sign_ins import PASSWORD, make_user  # noqa: F401  (PASSWORD: re-exported to the web tests)
 
-PASSWORD = "correct-horse-battery-staple"
 UNIT = "North City"
 
 
@@ -37,13 +36,6 @@ class Org:
     other_team: Team
 
 
-def make_user(username: str, role: str, staff: Staff | None, unit: Any) -> User:
-    user = User.objects.create_user(username=username, password=PASSWORD)
-    Profile.objects.create(user=user, role=role, unit=unit)
-    if staff is not None:
-        staff.user = user
-        staff.save(update_fields=["user"])
-    return user
 
 
 def make_org() -> Org:
