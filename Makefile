@@ -35,13 +35,17 @@ assets: $(ASSETS)
 install: $(BIN)/safeguard $(ASSETS)
 
 # Debian packages the tests need (the browser tests drive Debian's chromium; never a downloaded browser).
+# Debian packages: chromium for the browser tests; Pango, HarfBuzz and a font for WeasyPrint's PDFs.
+DEBIAN_PACKAGES := chromium libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core
+
 system-deps:
-	@if ! command -v chromium >/dev/null 2>&1; then \
-		echo "Installing Debian packages: chromium"; \
-		apt-get -o DPkg::Lock::Timeout=600 update -qq && DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 install -y -qq chromium >/dev/null; \
+	@missing=$$(for p in $(DEBIAN_PACKAGES); do dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "ok installed" || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+		echo "Installing Debian packages:" $$missing; \
+		apt-get -o DPkg::Lock::Timeout=600 update -qq && DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 install -y -qq $$missing >/dev/null; \
 	fi
 
-demo: install
+demo: install system-deps
 	$(BIN)/safeguard demo --port $(DEMO_PORT)
 
 lint: install

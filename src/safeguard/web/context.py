@@ -24,6 +24,12 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
                   "active": path.startswith("/agencies/")})
     if role_of(user) in {"victim_worker", "practitioner", "spo"}:
         items.append({"href": reverse("victims:list"), "text": "Victims", "active": path.startswith("/victims/")})
+    if role_of(user) in {"practitioner", "spo", "head", "qa"}:
+        items.append({"href": reverse("interventions-queue"), "text": "Programmes",
+                      "active": path.startswith("/interventions/")})
+    if teams_overseen(user).exists():
+        items.append({"href": reverse("workforce-capacity"), "text": "Team capacity",
+                      "active": path.startswith("/workforce/")})
     items += insights_nav(user, path)
     staff = getattr(user, "staff", None)
     return {"nav": items, "who": (staff.name if staff is not None and staff.name else user.get_username())}

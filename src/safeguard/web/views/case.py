@@ -12,6 +12,7 @@ from safeguard.audit.log import write_audit
 from safeguard.oversight.service import facts_for
 from safeguard.timeline import schema
 from safeguard.web import queries
+from safeguard.web.case_links import case_links
 
 QUICK_ACTIONS = ["contact", "note", "check_requested", "check_returned", "reviewed"]
 
@@ -31,5 +32,6 @@ def case_page(request: HttpRequest, ref: str) -> HttpResponse:
         "saved": request.session.pop(f"web.saved.{case.pk}", None),
         "today": queries.today(),
         "tier": tier_of(facts_for(case), queries.today()),
+        "case_links": case_links(request.user, case),
     }
     return render(request, "web/case.html", context)
