@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import copy
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from django.test import override_settings
 
 from owndb import templates  # noqa: F401  (session fixture: migrated databases to copy, tests/owndb.py)
 
@@ -30,6 +32,22 @@ BASE_TIMELINE: dict[str, Any] = {
     ],
     "checkpoints": ["2021-06-04", "2021-06-20"],
 }
+
+
+@pytest.fixture(scope="session", autouse=True)
+def cheap_password_hashing() -> Iterator[None]:
+    """Argon2 at its lowest cost for the whole run (tests/cheap_hashing.py)."""
+    from cheap_hashing import HASHERS
+
+    with override_settings(PASSWORD_HASHERS=HASHERS):
+        yield
+
+
+@pytest.fixture(autouse=True)
+def two_factor_off(settings: Any) -> None:
+    """Two-factor sign-in is on by default (SAFEGUARD_TWO_FACTOR); the suite signs in with passwords only,
+    except tests/accounts, whose two-factor tests turn it back on."""
+    settings.SAFEGUARD_TWO_FACTOR = False
 
 
 @pytest.fixture

@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 import time_machine
+from django.core.cache import cache
 
 from partner_world import START, build_world
 
@@ -19,6 +20,15 @@ def world(db: Any) -> Any:
 
 
 @pytest.fixture(autouse=True)
+def _no_throttling(settings: Any) -> None:
+    """The URL walks make thousands of API requests: no rate limits, and each test starts with an empty cache."""
+    cache.clear()
+    settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK,
+                               "DEFAULT_THROTTLE_RATES": {"anon": "100000/hour", "user": "100000/hour",
+                                                          "write": "100000/hour"}}
+
+
+@pytest.fixture(autouse=True)
 def _quiet_not_found() -> Any:
     """The URL walks make thousands of refused requests; Django logs each one."""
     logger = logging.getLogger("django.request")
@@ -26,20 +36,3 @@ def _quiet_not_found() -> Any:
     logger.setLevel(logging.ERROR)
     yield
     logger.setLevel(level)
-
-
-@pytest.fixture(autouse=True)
-def _one_jinja_environment(monkeypatch: pytest.MonkeyPatch) -> None:
-    """govuk-frontend-django builds (and compiles templates in) a new Jinja environment for every component it
-    renders, about 150 ms a page; the walks render thousands. Share one: the output is the same."""
-    from govuk_frontend_django.components import base
-
-    real = base.Environment
-    shared: dict[str, Any] = {}
-
-    def environment(**kwargs: Any) -> Any:
-        if "env" not in shared:
-            shared["env"] = real(**kwargs)
-        return shared["env"]
-
-    monkeypatch.setattr(base, "Environment", environment)

@@ -147,8 +147,14 @@ def build_world() -> World:
                                             terms="SECRET-TERMS-OF-ORDER", made_by="North Crown Court",
                                             reference="RO-1", user=pp)
     agency_actions.report_breach(case, control="restraining_order", occurred_on=START,
-                                 description="BREACH-DETAIL-TEXT", reported_by="police", user=users["police"])
+                                 description=f"BREACH-DETAIL-TEXT: he was seen outside {REFUGE}",
+                                 reported_by="police", user=users["police"])
     consideration = DisclosureConsideration.objects.get(case=case)
+    # Free text with the refuge address typed into it: every renderer must withhold it (safeguard.victims.redaction).
+    record_event(case, {"on": START.isoformat(), "type": "note", "by": "P1",
+                        "text": f"Vera rang: she is staying at {REFUGE} for now."})
+    record_event(case, {"on": START.isoformat(), "type": "information_received", "source": "victim",
+                        "text": f"New address given: {REFUGE.lower()}"})
 
     other_case = create_case("X200002", other_unit, born=date(1980, 6, 6), gender="male", name="Zebedee Otherarea")
     _events(other_case, [

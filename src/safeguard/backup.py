@@ -26,7 +26,9 @@ data unless --force (which first writes a backup of what it replaces), then load
 only, in one transaction, checks foreign keys, row counts and the audit chain (same head as at backup
 time, intact if it was intact), and only then commits.
 
-Backups hold everything Safeguard knows about victims: see docs/security.md for where to keep them.
+Backups hold everything Safeguard knows about victims: see docs/security.md for where to keep them. With
+SAFEGUARD_BACKUP_KEY (or SAFEGUARD_BACKUP_KEY_FILE) set, the file is encrypted (safeguard.backup_crypto:
+Fernet frames, rotatable keys) and restore decrypts it before any of the checks above.
 """
 
 from __future__ import annotations
@@ -48,6 +50,8 @@ from pathlib import Path
 from types import SimpleNamespace
 from typing import IO, Any
 from uuid import UUID
+
+from safeguard import backup_crypto
 
 FORMAT = "safeguard-backup/1"
 # Not backed up: sessions (a restored system makes everyone sign in again; a session is a credential).
@@ -168,9 +172,11 @@ def _version() -> str:
 class BackupResult:
     path: Path
     header: dict[str, Any]
+    encrypted: bool = False
 
     def as_dict(self) -> dict[str, Any]:
-        return {"file": str(self.path), **{k: self.header[k] for k in ("created_at", "vendor", "rows",
+        return {"file": str(self.path), "encrypted": self.encrypted,
+                **{k: self.header[k] for k in ("created_at", "vendor", "rows",
                                                                         "content_sha256", "audit")},
                 "tables": {t: v["rows"] for t, v in self.header["tables"].items()}}
 
@@ -225,8 +231,10 @@ def _write_content(out: IO[bytes], models: list[Any], using: str) -> tuple[str, 
     return digest.hexdigest(), tables
 
 
-def backup(path: str | Path, *, using: str = "default", overwrite: bool = False, record: bool = True) -> BackupResult:
-    """Write a backup of the whole database to `path` (atomically: a partial file is never left there)."""
+def backup(path: str | Path, *, using: str = "default", overwrite: bool = False, record: bool = True,
+           keys: list[bytes] | None = None) -> BackupResult:
+    """Write a backup of the whole database to `path` (atomically: a partial file is never left there),
+    encrypted with the newest backup key when keys are configured (`keys`, default from the environment)."""
     import django
     from django.db import connections
 
@@ -238,6 +246,12 @@ def backup(path: str | Path, *, using: str = "default", overwrite: bool = False,
     if not target.parent.is_dir():
         raise BackupError(f"no such directory: {target.parent}")
     connection = connections[using]
+    try:
+        keys = backup_crypto.configured_keys() if keys is None else keys
+        if keys:
+            backup_crypto.multifernet(keys)
+    except backup_crypto.BackupKeyError as exc:
+        raise BackupError(str(exc)) from None
     with tempfile.TemporaryDirectory(prefix=".safeguard-backup-", dir=target.parent) as scratch:
         os.chmod(scratch, 0o700)
         content_path = Path(scratch) / "content"
@@ -261,6 +275,11 @@ def backup(path: str | Path, *, using: str = "default", overwrite: bool = False,
             with open(content_path, "rb") as content:
                 while chunk := content.read(1 << 20):
                     out.write(chunk)
+        if keys:
+            sealed = Path(scratch) / "backup.encrypted"
+            with _private_file(sealed) as out_sealed:
+                backup_crypto.encrypt_file(partial, out_sealed, keys)
+            partial = sealed
         with open(partial, "rb") as done:
             os.fsync(done.fileno())
         os.replace(partial, target)
@@ -270,17 +289,30 @@ def backup(path: str | Path, *, using: str = "default", overwrite: bool = False,
         write_audit("backup.created", object_type="backup", using=using,
                     detail={"format": FORMAT, "rows": header["rows"], "sha256": content_sha256,
                             "seq": chain.head_seq})
-    return BackupResult(target, header)
+    return BackupResult(target, header, encrypted=bool(keys))
 
 
 # -- reading a backup ----------------------------------------------------------------------------------------
+@contextlib.contextmanager
+def _plain(path: str | Path) -> Iterator[IO[bytes]]:
+    """The backup's decompressed stream (decrypted first when the file is encrypted)."""
+    try:
+        raw = backup_crypto.open_plain(path, backup_crypto.configured_keys())
+    except backup_crypto.BackupKeyError as exc:
+        raise BackupError(str(exc)) from None
+    with raw, gzip.GzipFile(filename="", mode="rb", fileobj=raw) as stream:
+        yield stream  # type: ignore[misc]
+
+
 def read_header(path: str | Path) -> dict[str, Any]:
     try:
-        with gzip.open(path, "rb") as stream:
+        with _plain(path) as stream:
             first = stream.readline(1 << 22)
     except FileNotFoundError:
         raise BackupError(f"no such file: {path}") from None
-    except (OSError, EOFError) as exc:
+    except backup_crypto.BackupKeyError as exc:
+        raise BackupError(str(exc)) from None
+    except (OSError, EOFError, ValueError) as exc:
         raise BackupError(f"{path} is not a Safeguard backup (not gzip: {exc})") from None
     try:
         header = json.loads(first)
@@ -296,7 +328,7 @@ def read_header(path: str | Path) -> dict[str, Any]:
 
 
 def _content_lines(path: str | Path) -> Iterator[bytes]:
-    with gzip.open(path, "rb") as stream:
+    with _plain(path) as stream:
         stream.readline(1 << 22)
         yield from stream
 
@@ -318,6 +350,8 @@ def check_file(path: str | Path, header: dict[str, Any] | None = None) -> dict[s
                 raise BackupError(f"{path}: rows before the first table")
             else:
                 counts[table] += 1
+    except backup_crypto.BackupKeyError as exc:
+        raise BackupError(str(exc)) from None
     except (OSError, EOFError, ValueError, KeyError) as exc:
         raise BackupError(f"{path} is damaged: {exc}") from None
     if digest.hexdigest() != header["content_sha256"]:
@@ -518,9 +552,13 @@ def _load(path: str | Path, by_table: dict[str, Any], connection: Any) -> None:
 
 # -- the commands --------------------------------------------------------------------------------------------
 def add_parsers(sub: Any) -> None:
-    p = sub.add_parser("backup", help="write a consistent backup of the whole database to one file (online)")
-    p.add_argument("file")
+    p = sub.add_parser("backup", help="write a consistent backup of the whole database to one file (online); "
+                                      "encrypted when SAFEGUARD_BACKUP_KEY or SAFEGUARD_BACKUP_KEY_FILE is set")
+    p.add_argument("file", nargs="?")
     p.add_argument("--overwrite", action="store_true", help="replace FILE if it exists")
+    p.add_argument("--rekey", action="store_true",
+                   help="re-encrypt the existing backup FILE with the newest backup key (key rotation)")
+    p.add_argument("--new-key", action="store_true", help="print a new backup key and exit")
     p.add_argument("--json", action="store_true", help="print a JSON summary")
     p.set_defaults(fn=cmd_backup)
 
@@ -537,10 +575,45 @@ def _fail(message: str, code: int) -> int:
     return code
 
 
+def rekey_file(path: str | Path, keys: list[bytes] | None = None) -> None:
+    """Re-encrypt an encrypted backup with the newest key, in place (atomically)."""
+    target = Path(path)
+    keys = backup_crypto.configured_keys() if keys is None else keys
+    if not target.is_file():
+        raise BackupError(f"no such file: {target}")
+    if not backup_crypto.is_encrypted(target):
+        raise BackupError(f"{target} is not encrypted: nothing to re-key (back up again with a key set)")
+    if not keys:
+        raise BackupError("no backup key is set (SAFEGUARD_BACKUP_KEY or SAFEGUARD_BACKUP_KEY_FILE)")
+    check_file(target)  # every frame decrypts and the content verifies before the file is replaced
+    with tempfile.TemporaryDirectory(prefix=".safeguard-backup-", dir=target.parent) as scratch:
+        fresh = Path(scratch) / "rekeyed"
+        try:
+            with _private_file(fresh) as out:
+                backup_crypto.rekey(target, out, keys)
+        except backup_crypto.BackupKeyError as exc:
+            raise BackupError(str(exc)) from None
+        with open(fresh, "rb") as done:
+            os.fsync(done.fileno())
+        os.replace(fresh, target)
+
+
 def cmd_backup(args: argparse.Namespace) -> int:
     from safeguard.cli import _setup_django
 
+    if args.new_key:
+        print(backup_crypto.new_key())
+        return 0
+    if not args.file:
+        return _fail("name the backup FILE", EXIT_REFUSED)
     _setup_django()
+    if args.rekey:
+        try:
+            rekey_file(args.file)
+        except BackupError as exc:
+            return _fail(f"re-key refused, the file is unchanged: {exc}", EXIT_REFUSED)
+        print(f"Re-encrypted {args.file} with the newest backup key.")
+        return 0
     try:
         result = backup(args.file, overwrite=args.overwrite)
     except BackupError as exc:
@@ -555,6 +628,11 @@ def cmd_backup(args: argparse.Namespace) -> int:
               f"(sha256 {header['content_sha256']}).")
         print(f"Audit chain at backup: {audit['entries']} entries, head seq {audit['head']['seq']} "
               f"hash {audit['head']['hash']}.")
+        print("Encrypted with the newest backup key." if result.encrypted else
+              "Not encrypted: no SAFEGUARD_BACKUP_KEY is set.")
+    if not result.encrypted:
+        print("safeguard: WARNING: the backup is not encrypted (set SAFEGUARD_BACKUP_KEY or "
+              "SAFEGUARD_BACKUP_KEY_FILE); keep it only on encrypted storage", file=sys.stderr)
     if not audit["intact"]:
         print(f"safeguard: WARNING: the audit chain is not intact ({audit['problem_count']} problem(s)): run "
               "`safeguard audit verify`. The backup keeps the evidence as it is.", file=sys.stderr)

@@ -17,6 +17,7 @@ from safeguard.audit.commands import add_parser as add_audit_parser
 from safeguard.backup import add_parsers as add_backup_parsers
 from safeguard.demo.commands import DEMO_SEED, cmd_demo, cmd_synth
 from safeguard.insights.commands import add_metrics_parser
+from safeguard.retention.commands import add_parsers as add_retention_parsers
 from safeguard.scale.commands import add_parsers as add_scale_parsers
 from safeguard.signals.command import cmd_signals
 from safeguard.victims.keys import add_parser as add_keys_parser
@@ -275,6 +276,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_metrics_parser(sub)
     add_keys_parser(sub)
     add_scale_parsers(sub)
+    add_retention_parsers(sub)
 
     p = sub.add_parser("signals", help="find risk signals in notes (JSON Lines of {id, text}); no database needed")
     p.add_argument("file", help='a JSON Lines file of {"id", "text"} ("-" for standard input)')

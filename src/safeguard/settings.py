@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
+import csp.constants as _csp
 import dj_database_url
 
 BASE_DIR = Path(__file__).resolve().parent
@@ -21,6 +23,11 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "axes",
+    "csp",
     "django_q",
     "safeguard.workforce",
     "safeguard.accounts",
@@ -36,25 +43,29 @@ INSTALLED_APPS = [
     "safeguard.signals_web",
     "safeguard.audit",
     "safeguard.web",
-    "govuk_frontend_django",
     "rest_framework",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "safeguard.api",
+    "safeguard.retention",
 ]
 
 MIDDLEWARE = [
     "safeguard.ops.logs.RequestLogMiddleware",  # first: a request id and one JSON log line per request
     "safeguard.ops.routers.ReportingMiddleware",  # reporting pages read from the replica, when there is one
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",  # Content-Security-Policy with a fresh nonce per response
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "safeguard.accounts.middleware.SessionGuardMiddleware",  # sign-out everywhere, two-factor before anything
     "safeguard.audit.context.AuditContextMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "axes.middleware.AxesMiddleware",  # last: turns a lockout into the lockout page
 ]
 
 # Audit entries record the client's address: REMOTE_ADDR, or with N proxies in front of the app the Nth
@@ -104,15 +115,74 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "caseload"
 LOGOUT_REDIRECT_URL = "login"
 
+# Sign-in security (safeguard.accounts; docs/security.md). Argon2 first: older hashes are upgraded at sign-in.
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]
+AUTHENTICATION_BACKENDS = [
+    "safeguard.accounts.lockout.LockoutBackend",  # first: refuses a locked-out sign-in before checking it
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Two-factor (TOTP plus single-use recovery codes) for every role; off only for the demo and the test suite.
+SAFEGUARD_TWO_FACTOR = os.environ.get("SAFEGUARD_TWO_FACTOR", "1") != "0"
+OTP_TOTP_ISSUER = "Safeguard"
+# Lockout (django-axes): after this many failed sign-ins for a username, refuse it for the cool-off time.
+AXES_FAILURE_LIMIT = int(os.environ.get("SAFEGUARD_LOCKOUT_FAILURES", "5"))
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("SAFEGUARD_LOCKOUT_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = ["username"]
+# Per username only, on purpose: a whole probation office reaches the service from one proxy address, so
+# locking an address would lock out the office (axes warns about that choice).
+SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "safeguard.accounts.lockout.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "safeguard.accounts.lockout.client_ip_for_axes"
+AXES_ENABLE_ADMIN = False
+AXES_VERBOSE = False
+# Sessions end after this much inactivity (sliding: every request renews it), and at most this long after
+# signing in; sign-out everywhere ends all of a user's sessions (safeguard.accounts.middleware).
+SAFEGUARD_SESSION_IDLE_MINUTES = int(os.environ.get("SAFEGUARD_SESSION_IDLE_MINUTES", "30"))
+SAFEGUARD_SESSION_MAX_HOURS = int(os.environ.get("SAFEGUARD_SESSION_MAX_HOURS", "10"))
+
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
-SESSION_COOKIE_AGE = 60 * 60 * 8
+SESSION_COOKIE_AGE = 60 * SAFEGUARD_SESSION_IDLE_MINUTES
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_SAVE_EVERY_REQUEST = True
 CSRF_COOKIE_HTTPONLY = True
+CSRF_COOKIE_SAMESITE = "Lax"
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+# Production is served over HTTPS only (SAFEGUARD_HTTPS=1): secure cookies and HSTS. The demo runs on plain
+# http://127.0.0.1, where secure cookies would never be sent back, so they are off unless this is set.
+SAFEGUARD_HTTPS = os.environ.get("SAFEGUARD_HTTPS", "") == "1"
+SESSION_COOKIE_SECURE = SAFEGUARD_HTTPS
+CSRF_COOKIE_SECURE = SAFEGUARD_HTTPS
+SECURE_HSTS_SECONDS = 60 * 60 * 24 * 365 if SAFEGUARD_HTTPS else 0
+SECURE_HSTS_INCLUDE_SUBDOMAINS = SAFEGUARD_HTTPS
+if SAFEGUARD_HTTPS and SAFEGUARD_PROXY_HOPS > 0:
+    # TLS ends at the load balancer, which says so in this header (and strips it from clients' requests).
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# Content-Security-Policy (django-csp): the app's own files only, plus inline elements carrying the response's
+# nonce (request.csp_nonce). Style attributes are allowed: matplotlib's SVG charts use them and they cannot run
+# code. Nothing may frame the app, and forms post only to it.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'", _csp.NONCE],
+        "style-src": ["'self'", _csp.NONCE],
+        "style-src-attr": ["'unsafe-inline'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'none'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    },
+}
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "Europe/London"
@@ -155,9 +225,18 @@ LOGGING = {
                                       else "WARNING"}},
 }
 
+# Retention of closed cases: anonymised this many whole years after supervision ended, unless on legal hold
+# (our own policy default; see docs/security.md "Retention and legal hold").
+SAFEGUARD_RETENTION_YEARS = int(os.environ.get("SAFEGUARD_RETENTION_YEARS", "7"))
+
 # Background jobs and schedules (django-q2) with the database as the broker: nothing else to run.
 Q_CLUSTER = {"name": "safeguard", "orm": "default", "workers": 1, "timeout": 3600, "retry": 4000,
              "catch_up": False}
 
 # The REST API (Django REST framework, drf-spectacular) and outbound webhooks.
-from safeguard.api.conf import REST_FRAMEWORK, SAFEGUARD_WEBHOOKS, SPECTACULAR_SETTINGS  # noqa: E402, F401
+from safeguard.api.conf import (  # noqa: E402, F401
+    CACHES,
+    REST_FRAMEWORK,
+    SAFEGUARD_WEBHOOKS,
+    SPECTACULAR_SETTINGS,
+)

@@ -26,6 +26,8 @@ def _fresh_throttles(settings: Any) -> None:
     """Throttle counters live in the cache: start every test clean, with limits no test reaches by accident."""
     cache.clear()
     settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": GENEROUS}
+    # The local receivers are on 127.0.0.1 over http: allowed here only (SAFEGUARD_WEBHOOK_ALLOW_PRIVATE=1).
+    settings.SAFEGUARD_WEBHOOKS = {**settings.SAFEGUARD_WEBHOOKS, "allow_private": True}
 
 
 @dataclass

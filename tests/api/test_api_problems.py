@@ -40,7 +40,10 @@ def test_unauthenticated_forbidden_and_method_not_allowed(world: Any) -> None:
     bad = world.client()
     bad.credentials(HTTP_AUTHORIZATION="Bearer sgt_not-a-real-token")
     assert_problem(bad.get("/api/v1/cases/"), 401, "/api/v1/cases/")
-    assert_problem(world.client("police", scopes=("partner_agency",)).get("/api/v1/cases/"), 403, "/api/v1/cases/")
+    assert_problem(world.client("pp", scopes=("read",)).post("/api/v1/cases/X900001/events/", {}, format="json"),
+                   403, "/api/v1/cases/X900001/events/")  # a scope the token lacks
+    # A partner agency: the route does not exist for them.
+    assert_problem(world.client("police", scopes=("partner_agency",)).get("/api/v1/cases/"), 404, "/api/v1/cases/")
     body = assert_problem(world.client("pp", scopes=("read",)).delete("/api/v1/cases/X900001/"), 405,
                           "/api/v1/cases/X900001/")
     assert "DELETE" in body["detail"]

@@ -39,7 +39,10 @@ def test_the_schema_is_valid_openapi_3_and_covers_the_event_vocabulary(client: A
     assert document["openapi"].startswith("3.")
     paths = set(document["paths"])
     assert {"/api/v1/cases/", "/api/v1/cases/{ref}/", "/api/v1/cases/{ref}/events/", "/api/v1/obligations/",
-            "/api/v1/checks/", "/api/v1/checks/{id}/return/"} <= paths
+            "/api/v1/checks/", "/api/v1/checks/{id}/return/", "/api/v1/requests/", "/api/v1/requests/{id}/",
+            "/api/v1/requests/{id}/answer/", "/api/v1/victims/", "/api/v1/victims/{id}/", "/api/v1/measures/",
+            "/api/v1/measures/{measure}/"} <= paths
+    assert "post" in document["paths"]["/api/v1/cases/"]
     schemas = document["components"]["schemas"]
     mapping = schemas["TimelineEvent"]["discriminator"]["mapping"]
     assert set(mapping) == set(EVENTS)
@@ -77,8 +80,42 @@ def keep_the_test_connection() -> Any:
 
 
 @pytest.fixture
-def token(world: Any) -> str:
-    return create_token(world.users["spo"], ["read", "write_events", "partner_agency"], name="schemathesis")[1]
+def tokens(world: Any) -> dict[str, str]:
+    """Who calls each operation: children's services for the partner queue, an integration account to create
+    cases, the SPO (every other scope) for the rest."""
+    from django.contrib.auth.models import User
+
+    from safeguard.accounts.models import Profile
+
+    feed = User.objects.create_user("schemathesis-feed")
+    Profile.objects.create(user=feed, role="integration", unit=world.unit)
+    return {
+        "staff": create_token(world.users["spo"], ["read", "write_events", "partner_agency", "victims"],
+                              name="schemathesis")[1],
+        "partner": create_token(world.users["csc"], ["partner_agency"], name="schemathesis partner")[1],
+        "integration": create_token(feed, ["read", "write_events", "create_cases"], name="schemathesis feed")[1],
+    }
+
+
+def _caller(case: Any) -> str:
+    if case.path.startswith(("/api/v1/requests/", "/api/v1/checks/")):
+        return "partner"
+    return "integration" if case.path == "/api/v1/cases/" and case.method.upper() == "POST" else "staff"
+
+
+def _real_id(path: str, world: Any) -> int | None:
+    """A real object for `{id}` paths, so requests reach past the 404."""
+    from safeguard.agencies.models import AgencyRequest
+    from safeguard.practice.models import AgencyCheck
+    from safeguard.victims.actions import ensure_records
+
+    if path.startswith("/api/v1/requests/"):
+        return AgencyRequest.objects.filter(case=world.other_case).values_list("pk", flat=True).first()
+    if path.startswith("/api/v1/checks/"):
+        return AgencyCheck.objects.filter(case=world.other_case).values_list("pk", flat=True).first()
+    if path.startswith("/api/v1/victims/"):
+        return ensure_records(world.case)[0].pk
+    return None
 
 
 # Loaded at collection (pytest-django has set Django up; generating the schema reads no data). The lazy
@@ -88,9 +125,14 @@ schema = schemathesis.openapi.from_wsgi("/api/v1/schema/?format=json", get_wsgi_
 
 @schema.parametrize()
 @settings(max_examples=6, deadline=None, derandomize=True, suppress_health_check=list(HealthCheck))
-def test_every_operation_conforms_to_the_schema(case: Any, token: str, world: Any) -> None:
-    auth = {"Authorization": f"Bearer {token}"}
+def test_every_operation_conforms_to_the_schema(case: Any, tokens: dict[str, str], world: Any) -> None:
+    auth = {"Authorization": f"Bearer {tokens[_caller(case)]}"}
     case.call_and_validate(headers=auth, checks=CHECKS)
+    real = _real_id(case.path, world) if "id" in (case.path_parameters or {}) else None
+    if real is not None:
+        case.path_parameters = {**case.path_parameters, "id": real}
+        case.headers = {**(case.headers or {}), "If-Match": "*"}
+        case.call_and_validate(headers=auth, checks=CHECKS)
     if "ref" in (case.path_parameters or {}):
         # The same request on a real case (and any version), so bodies reach the timeline validator.
         case.path_parameters = {**case.path_parameters, "ref": "X900001"}

@@ -131,3 +131,87 @@ def test_a_draft_assessment_prints_too(team: Team_) -> None:
     draft = service.start_assessment(case, team.pso, on=date(2024, 3, 15))
     text = text_of(service.assessment_pdf(draft, "practitioner", details={}))
     assert appears("Not yet submitted", text) and appears("Not considered", text)
+
+
+# -- the details stored in victims' records (encrypted), as each reader is entitled to them ---------------------
+
+HER_EMAIL = "amy.stone@example.org"
+OLD_REFUGE = "Room 5, 9 Quay Street, Seaport SE5 2CC"
+
+
+@pytest.fixture
+def stored(assessment: RiskAssessment, team: Team_) -> RiskAssessment:
+    """The assessment's case with real safety records: P2 in a refuge (never disclose) with a phone number and
+    an email, X1 at her old home, and a refuge address P2 left (removed, never disclose)."""
+    from safeguard.victims.actions import add_detail, ensure_records, remove_detail
+
+    records = {r.person.ref: r for r in ensure_records(assessment.case)}
+    add_detail(records["P2"], kind="address", value=REFUGE, never_disclose=True, user=team.pso)
+    add_detail(records["P2"], kind="phone", value=PHONE, never_disclose=False, user=team.pso)
+    add_detail(records["P2"], kind="email", value=HER_EMAIL, never_disclose=False, user=team.pso)
+    add_detail(records["X1"], kind="address", value=OLD_HOME, never_disclose=False, user=team.pso)
+    left = add_detail(records["P2"], kind="address", value=OLD_REFUGE, never_disclose=True, user=team.pso)
+    remove_detail(left, user=team.pso)
+    return assessment
+
+
+def test_contact_details_come_from_the_victims_records_as_the_maker_may_see_them(
+        stored: RiskAssessment, team: Team_) -> None:
+    from safeguard.assessments.documents import contact_details
+
+    held = contact_details(stored.case, team.pso)
+    assert set(held) == {"P2", "X1"} and held["P2"].entitled and held["P2"].never_disclose
+    assert sorted(d.value for d in held["P2"].visible(Audience.PARTNER_AGENCY)) == sorted([PHONE, HER_EMAIL])
+    assert held["P2"].visible(Audience.PERSON_ON_PROBATION) == []
+    # Removed and never-disclose values are never shown, but every one is scrubbed.
+    assert {REFUGE, OLD_REFUGE} <= set(withheld_strings(Audience.PRACTITIONER, held))
+    assert not contact_details(stored.case, team.outsider)["P2"].entitled
+
+
+def test_each_reader_gets_the_stored_details_they_may_see_and_never_the_refuge(
+        stored: RiskAssessment, team: Team_) -> None:
+    # The practitioner's own copy and the partner agencies' copies carry the ordinary details...
+    staff_copy = text_of(service.assessment_pdf(stored, "practitioner", user=team.pso))
+    agency_copy = text_of(service.assessment_pdf(stored, "partner_agency", user=team.pso))
+    marac = text_of(service.marac_pdf(stored, user=team.pso))
+    for text in (staff_copy, agency_copy, marac):
+        assert appears(PHONE, text) and appears(HER_EMAIL, text) and appears(OLD_HOME, text)
+        assert appears("Other details withheld: never to be disclosed", text)
+    # ...the person on probation's copy carries none...
+    theirs = text_of(service.assessment_pdf(stored, "person_on_probation", user=team.pso))
+    for secret in (PHONE, HER_EMAIL, OLD_HOME):
+        assert not appears(secret, theirs), secret
+    assert appears("Withheld from this copy", theirs)
+    # ...and no copy carries a refuge address, current or left, though the summary names the current one.
+    for text in (staff_copy, agency_copy, marac, theirs):
+        for secret in (REFUGE, "17 Harbour Road", OLD_REFUGE, "9 Quay Street"):
+            assert not appears(secret, text), secret
+        assert appears("Amy has moved to [withheld] with Lily", text)
+
+
+def test_someone_who_may_not_see_victims_records_makes_copies_without_contact_details(
+        stored: RiskAssessment, team: Team_) -> None:
+    from safeguard.accounts.access import can_see_victims
+    from sign_ins import make_user
+
+    head = make_user("head1", "head", None, stored.case.unit)
+    assert not can_see_victims(head, stored.case)
+    for pdf in (service.assessment_pdf(stored, "practitioner", user=head), service.marac_pdf(stored, user=head)):
+        text = text_of(pdf)
+        for secret in (PHONE, HER_EMAIL, OLD_HOME, REFUGE, "17 Harbour Road"):
+            assert not appears(secret, text), secret
+        assert appears("whoever made this copy may not see victims' contact details", text)
+
+
+def test_the_pdf_pages_use_the_signed_in_users_entitlement(stored: RiskAssessment, team: Team_) -> None:
+    from django.test import Client
+
+    client = Client()
+    client.force_login(team.pso)
+    base = f"/cases/{stored.case.ref}/assessments/{stored.pk}"
+    agency = text_of(client.get(f"{base}/assessment.pdf?audience=partner_agency").content)
+    assert appears(PHONE, agency) and not appears(REFUGE, agency)
+    theirs = text_of(client.get(f"{base}/assessment.pdf?audience=person_on_probation").content)
+    assert not appears(PHONE, theirs) and not appears(OLD_HOME, theirs) and not appears(REFUGE, theirs)
+    marac = text_of(client.get(f"{base}/marac-referral.pdf").content)
+    assert appears(OLD_HOME, marac) and not appears(REFUGE, marac)

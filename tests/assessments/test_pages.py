@@ -117,3 +117,33 @@ def test_return_for_changes_and_documents(team: Team_, case: Case) -> None:
     assert marac.status_code == 200 and marac.content.startswith(b"%PDF")
     assert client_for(team.outsider).get(
         f"/cases/{case.ref}/assessments/{assessment.pk}/marac-referral.pdf").status_code == 404
+
+
+def test_open_plan_actions_show_on_the_case_page_and_can_be_marked_done_there(team: Team_, case: Case) -> None:
+    from safeguard.assessments.models import PlanAction
+    from sign_ins import make_user
+
+    pso = client_for(team.pso)
+    pso.post(f"/cases/{case.ref}/assessments/")
+    assessment = RiskAssessment.objects.get(case=case)
+    pso.post(f"/cases/{case.ref}/assessments/{assessment.pk}/edit/", {**FORM, "submit": "1"})
+    action = PlanAction.objects.get(case=case, status="open")
+    page = pso.get(f"/cases/{case.ref}/").content.decode()
+    risk = page[page.index('id="risk"'):page.index('id="controls"')]
+    assert "Risk management plan actions" in risk
+    assert "Home visit with the police" in risk and "22 March 2024" in risk and "Due" in risk
+    done_url = f"/cases/{case.ref}/assessments/plan/{action.pk}/done/"
+    assert f'action="{done_url}"' in risk
+    # Someone who may see the case but not record on it sees the actions without the button.
+    head = make_user("head1", "head", None, case.unit)
+    theirs = client_for(head).get(f"/cases/{case.ref}/").content.decode()
+    assert "Home visit with the police" in theirs and done_url not in theirs
+    assert client_for(head).post(done_url, {"return_to": "case"}).status_code in {200, 404}
+    action.refresh_from_db()
+    assert action.status == "open"
+    marked = pso.post(done_url, {"return_to": "case"})
+    assert marked.status_code == 302 and marked["Location"] == f"/cases/{case.ref}/#risk"
+    action.refresh_from_db()
+    assert (action.status, action.done_by.code) == ("done", "PS1")
+    after = pso.get(f"/cases/{case.ref}/").content.decode()
+    assert "Home visit with the police" not in after and "No open actions from a risk management plan" in after

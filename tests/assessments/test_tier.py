@@ -62,7 +62,34 @@ def test_provisional_when_rosh_is_missing() -> None:
 def test_stalking_not_held_is_said_and_makes_a_low_tier_provisional() -> None:
     result = calculate(inputs(stalking_register=None, rosh="medium", predictors_available=True))
     assert result.tier == "G" and result.provisional
-    assert "Safeguard holds no stalking register: this step is not applied" in result.explanation
+    assert result.steps[2].name == "Stalking" and result.steps[2].tier is None
+    assert result.explanation[2].startswith("Stalking: could not be assessed.")
+    assert "Provisional: a stalking register, not held in Safeguard, would give tier F" in result.explanation
+
+
+def test_stalking_step_reads_the_case_record_and_says_it_could_not_be_assessed() -> None:
+    # The timeline format has no stalking register code and no stalking protection order: whatever the case
+    # holds, the step is not assessed, and stalking incidents on record are named so someone checks nDelius.
+    events = [*HOUSEHOLD_EVENTS,
+              {"on": "2024-03-13", "type": "police_incident", "kind": "callout", "victim": "P2", "domestic": True,
+               "features": ["stalking"]},
+              {"on": "2024-03-14", "type": "police_incident", "kind": "intelligence", "domestic": True,
+               "features": ["stalking", "coercive_control"]},
+              {"on": "2024-03-14", "type": "control_imposed", "control": "restraining_order", "protects": ["P2"],
+               "until": "2026-03-14"}]
+    facts = facts_of(events)
+    held = inputs_from_facts(facts, date(2024, 3, 14))
+    assert (held.stalking_register, held.stalking_incidents) == (None, 2)
+    result = tier_of(facts, date(2024, 3, 14))
+    stalking = next(s for s in result.steps if s.name == "Stalking")
+    assert stalking.tier is None
+    assert stalking.reason == ("Stalking: could not be assessed. The national rules read a stalking register, and "
+                               "Safeguard's record has no stalking register code or stalking protection order; "
+                               "2 police incidents on record include stalking: check the national "
+                               "case-management system for a stalking register")
+    assert stalking.reason in result.explanation
+    before = next(s for s in tier_of(facts, date(2024, 3, 12)).steps if s.name == "Stalking")
+    assert before.reason.endswith("no stalking register code or stalking protection order")
 
 
 def test_no_current_sentence_has_no_tier() -> None:

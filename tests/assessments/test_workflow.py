@@ -160,3 +160,34 @@ def test_a_new_assessment_starts_from_the_last_final_one(team: Team_, household:
     assert content["rosh"] == "high"
     assert content["rosh_rationale"] == "" and content["explanations"] == {}
     assert len(content["plan"]) == 2
+
+
+def test_norfolk_thin_assessment_is_recorded_but_its_gaps_keep_the_assessment_obligation_open(team: Team_) -> None:
+    """The inspection case: the thin paperwork leaves out the former partner, the child and the history. It can
+    be submitted and countersigned, but it stays visibly insufficient: the engine's risk_assessment obligation
+    stays open until a reassessment considers them."""
+    from assessment_cases import NORFOLK_THIN
+
+    day = date(2023, 1, 30)
+    case = build_case("X500009", NORFOLK_EVENTS)
+    thin = service.start_assessment(case, team.new_po, on=day)
+    service.save_draft(thin, NORFOLK_THIN, team.new_po, on=day)
+    thin = service.countersign(service.submit(thin, team.new_po, on=day), team.spo, on=day)
+    gaps = {f.code: f.text for f in service.checks.sufficiency(thin.content(), service.document_context(thin))}
+    assert gaps["person:EX1"] == "EX1, ex-partner and a known victim, is not considered"
+    assert gaps["person:CH1"] == "CH1, child aged 8, is not considered"
+    assert "Assault on his former partner in front of their child" in gaps["history"]
+    open_kinds = set(Obligation.objects.filter(case=case, status__in=["due", "overdue"]).values_list("kind", flat=True))
+    assert "risk_assessment" in open_kinds
+    again = service.start_assessment(case, team.new_po, on=day)
+    service.save_draft(again, {
+        **NORFOLK_THIN, "rosh": "high", "rosh_rationale": "Violence to a former partner in front of their child.",
+        "sara_partner": "high", "sara_others": "medium",
+        "people": {"EX1": {"judgement": "high"}, "CH1": {"judgement": "medium"}},
+        "history": {"seq:0": "Assaulted his former partner in front of their child.",
+                    "seq:1": "Threatened neighbours with an axe while drunk."},
+        "sources": ["previous_assessments"]}, team.new_po, on=day)
+    again = service.submit(again, team.new_po, on=day)
+    assert again.status == "awaiting_countersignature"
+    still_open = Obligation.objects.filter(case=case, kind="risk_assessment", status__in=["due", "overdue"])
+    assert not still_open.exists(), list(still_open.values_list("reason", flat=True))

@@ -25,10 +25,10 @@ def sign_ins(synthetic_unit: tuple[Organisation, LoadSummary], django_db_blocker
         return {u.username: u for u in User.objects.filter(username__endswith=".demo").select_related("profile")}
 
 
-def test_six_users_with_their_roles(sign_ins: dict[str, User]) -> None:
+def test_seven_users_with_their_roles(sign_ins: dict[str, User]) -> None:
     roles = {name: user.profile.role for name, user in sign_ins.items()}
     assert roles == {"pp.demo": "practitioner", "spo.demo": "spo", "police.demo": "police", "csc.demo": "csc",
-                     "qa.demo": "qa", "admin.demo": "admin"}
+                     "qa.demo": "qa", "admin.demo": "admin", "victim.demo": "victim_worker"}
     assert [name for name, user in sign_ins.items() if user.is_staff] == ["admin.demo"]
     assert authenticate(username="pp.demo", password=PASSWORD) is not None
 
@@ -39,8 +39,19 @@ def test_practitioner_is_the_lead_po_and_the_spo_manages_their_team(
     pp, spo = sign_ins["pp.demo"].staff, sign_ins["spo.demo"].staff
     assert (pp.code, pp.grade, pp.da_trained) == (org.lead, "PO", True)
     assert spo.grade == "SPO" and spo.team_id == pp.team_id
-    for partner in ("police.demo", "csc.demo", "qa.demo", "admin.demo"):
+    for partner in ("police.demo", "csc.demo", "qa.demo", "admin.demo", "victim.demo"):
         assert not hasattr(sign_ins[partner], "staff")
+
+
+def test_victim_worker_has_a_safety_record_with_a_never_disclose_refuge(sign_ins: dict[str, User]) -> None:
+    from safeguard.victims.models import ContactDetail, SafetyContact, SupportWorker
+    from safeguard.victims.redaction import detail_text
+
+    refuge = ContactDetail.objects.get(never_disclose=True, record__case__practitioner=sign_ins["pp.demo"].staff)
+    assert detail_text(refuge, user=sign_ins["victim.demo"], channel="page").startswith("Demo Refuge")
+    assert "Demo Refuge" not in detail_text(refuge, user=sign_ins["pp.demo"], channel="page")
+    assert SupportWorker.objects.filter(record=refuge.record, role="victim_liaison").exists()
+    assert SafetyContact.objects.filter(record=refuge.record, safety_plan=True).exists()
 
 
 def test_practitioner_sees_their_caseload_and_their_team(sign_ins: dict[str, User]) -> None:
@@ -68,11 +79,15 @@ def test_partner_agencies_and_admin_see_no_cases_and_qa_sees_the_region(sign_ins
 
 def test_running_again_resets_the_password_and_keeps_the_links(
         synthetic_unit: tuple[Organisation, LoadSummary], sign_ins: dict[str, User]) -> None:
+    from safeguard.victims.models import ContactDetail
+
     before = sign_ins["pp.demo"].staff.pk
+    details = ContactDetail.objects.count()
     create_demo_users("another-password-1234")
     assert User.objects.get(username="pp.demo").staff.pk == before
     assert authenticate(username="pp.demo", password="another-password-1234") is not None
-    assert User.objects.filter(username__endswith=".demo").count() == 6
+    assert User.objects.filter(username__endswith=".demo").count() == 7
+    assert ContactDetail.objects.count() == details  # the victims' safety data is added once
 
 
 def test_password_comes_from_the_environment_or_is_generated(monkeypatch: pytest.MonkeyPatch) -> None:

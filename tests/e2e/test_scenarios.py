@@ -100,7 +100,7 @@ def test_a_manager_sees_overdue_safeguarding_work_and_countersigns_an_assessment
     countersign_case()
     page = pages.page
     pages.sign_in("mo")
-    page.get_by_role("link", name="Team").click()
+    page.get_by_role("link", name="Team", exact=True).click()
 
     overdue = page.get_by_test_id("overdue-safeguarding")
     expect(overdue.locator('tr[data-case="X100001"][data-kind="police_check"]')).to_contain_text("Overdue")
@@ -114,6 +114,6 @@ def test_a_manager_sees_overdue_safeguarding_work_and_countersigns_an_assessment
     page.get_by_role("button", name="Save").click()
     expect(page.get_by_test_id("saved")).to_contain_text("Done: Countersignature")
 
-    page.get_by_role("link", name="Team").click()
+    page.get_by_role("link", name="Team", exact=True).click()
     expect(page.get_by_test_id("countersigning")).to_have_count(0)
     expect(page.get_by_text("Nothing is waiting for countersignature.")).to_be_visible()

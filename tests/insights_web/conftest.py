@@ -16,11 +16,6 @@ from insights_pages import People, make_people  # noqa: E402
 from web_scenarios import PASSWORD  # noqa: E402
 
 
-@pytest.fixture(autouse=True)
-def fast_passwords(settings: Any) -> None:
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def people(db: None) -> People:
     return make_people()

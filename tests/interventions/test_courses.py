@@ -80,16 +80,20 @@ def test_start_attendance_and_completion(org: Org) -> None:
     assert cohort.state == "running"
     s1, s2, s3, _s4 = cohort.sessions.all()
     service.record_attendance(s1, a, "attended", user=org.mo)
-    service.record_attendance(s2, a, "unacceptable_absence", user=org.priya)
+    service.record_attendance(s2, a, "attended", user=org.priya)
     service.record_attendance(s2, a, "acceptable_absence", user=org.priya)  # corrected: one record per session
+    # An unacceptable absence is a missed appointment on the case (rule 21): the register cannot take it back.
+    service.record_attendance(s1, b, "unacceptable_absence", user=org.mo)
+    with pytest.raises(service.InterventionError, match="already on X400006's record as an unacceptable absence"):
+        service.record_attendance(s1, b, "attended", user=org.mo)
+    assert CaseEvent.objects.filter(case=b.case, type="contact", payload__outcome="unacceptable_absence").count() == 1
     service.record_attendance(s3, a, "attended", user=org.priya)
-    service.record_attendance(s1, b, "attended", user=org.mo)
     service.change_status(b, "left", user=org.priya, on=date(2024, 3, 12), reason="deselected")
     rows = {p.enrolment.referral_id: p for p in attendance(cohort, date(2024, 3, 20))}
     # a: sessions 1-3 held by 20 March; attended 2, one acceptable absence.
     assert (rows[a.pk].held, rows[a.pk].attended, rows[a.pk].acceptable, rows[a.pk].unacceptable) == (3, 2, 1, 0)
-    # b: held a place until leaving on 12 March: sessions 1 and 2; session 2 not recorded.
-    assert (rows[b.pk].held, rows[b.pk].attended, rows[b.pk].not_recorded) == (2, 1, 1)
+    # b: held a place until leaving on 12 March: sessions 1 and 2; missed 1, session 2 not recorded.
+    assert (rows[b.pk].held, rows[b.pk].unacceptable, rows[b.pk].not_recorded) == (2, 1, 1)
     assert rows[b.pk].enrolment.outcome == "left"
     with pytest.raises(service.InterventionError, match="did not hold a place"):
         service.record_attendance(s3, b, "attended", user=org.mo)

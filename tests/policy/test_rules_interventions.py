@@ -114,3 +114,31 @@ def test_intervention_start_cancelled_on_a_bank_holiday_is_due_the_next_working_
     # Brought forward from 24 May (12 weeks) to Tuesday 6 April, after Good Friday and Easter Monday.
     assert (obligation.opened, obligation.due) == (date(2021, 3, 1), date(2021, 4, 6))
     assert obligation.status_on(date(2021, 4, 7)) == "overdue"
+
+
+def test_intervention_start_stops_at_a_manager_decision_after_not_suitable_and_follows_a_new_referral() -> None:
+    decision = "Assessed not suitable for Building Better Relationships (denies the abuse): toolkit work instead"
+    facts = case(
+        (date(2021, 3, 1), "referred", {"programme": "bbr"}),
+        (date(2021, 3, 22), "manager_decision", {"by": "S1", "about": "intervention_start", "decision": decision}),
+        (date(2021, 4, 6), "referred", {"programme": "toolkit"}),
+    )
+    [waived] = raised(facts, date(2021, 3, 30), "intervention-start")
+    assert waived.status_on(date(2021, 3, 30)) == "waived"
+    assert waived.closed_on == date(2021, 3, 22) and waived.closed_as == "waived"
+    assert waived.closed_note == f"{decision} (S1)"
+    # Nothing is asked for any more: no longer overdue on the old 12-week date.
+    assert waived.status_on(date(2021, 6, 1)) == "waived"
+    old, new = raised(facts, date(2021, 4, 6), "intervention-start")
+    assert old.closed_as == "waived"
+    assert (new.opened, new.due, new.status_on(date(2021, 4, 6))) == (date(2021, 4, 6), date(2021, 6, 29), "due")
+    assert new.reason.startswith("Referred to structured one-to-one toolkit work on 6 April 2021")
+
+
+def test_intervention_start_ignores_a_manager_decision_about_something_else() -> None:
+    facts = case(
+        (date(2021, 3, 1), "referred", {"programme": "bbr"}),
+        (date(2021, 3, 22), "manager_decision", {"by": "S1", "about": "contact", "decision": "Fortnightly"}),
+    )
+    [still] = raised(facts, date(2021, 6, 1), "intervention-start")
+    assert still.status_on(date(2021, 6, 1)) == "overdue"

@@ -1,1 +1,1 @@
-from partner_fixtures import _one_jinja_environment, _quiet_not_found, world  # noqa: F401
+from partner_fixtures import _no_throttling, _quiet_not_found, world  # noqa: F401

@@ -5,11 +5,8 @@ unit sees it, on the victim's record page, and never in an export, PDF or API re
 
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
 from django.core import mail
-from django.core.cache import cache
 from django.test import Client
 
 from partner_world import REFUGE, World
@@ -25,14 +22,6 @@ ID_MODELS = (AgencyRequest, AgencyCheck, BreachReport, DisclosureConsideration, 
              VictimRecord, ContactDetail, SupportWorker)
 NOT_ENTITLED = ("pp", "spo", "other_pp", "head", "qa", "admin", "victim_worker_b", "police", "csc")
 HIDDEN = [squeeze(REFUGE), squeeze("Hidden Lane"), squeeze("NT1 9ZZ")]
-
-
-@pytest.fixture(autouse=True)
-def _no_throttling(settings: Any) -> None:
-    cache.clear()
-    settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK,
-                               "DEFAULT_THROTTLE_RATES": {"anon": "100000/hour", "user": "100000/hour",
-                                                          "write": "100000/hour"}}
 
 
 def candidates() -> dict[str, list[str]]:
@@ -96,8 +85,10 @@ def test_no_email_carries_it(world: World) -> None:
 
 @pytest.mark.django_db
 def test_event_log_holds_no_never_disclose_text(world: World) -> None:
-    """Free text that mentioned the refuge (a MARAC reason) reached the case's event log without it."""
-    for event in CaseEvent.objects.filter(case=world.case):
+    """Free text that mentioned the refuge (a MARAC reason) reached the case's event log without it. A note and
+    information received typed straight onto the case keep their words in the log (it is the record); every
+    renderer withholds it (tests/victims/test_free_text.py)."""
+    for event in CaseEvent.objects.filter(case=world.case).exclude(type__in=["note", "information_received"]):
         assert not any(h in squeeze(str(event.payload)) for h in HIDDEN), event.type
     assert any("neverdisclosewithheld" in squeeze(str(e.payload))
                for e in CaseEvent.objects.filter(case=world.case, type="marac_referred"))

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
 from django.test import Client
 from web_scenarios import (
@@ -17,12 +15,6 @@ from web_scenarios import (
 )
 
 from safeguard.cases.models import Case
-
-
-@pytest.fixture(autouse=True)
-def fast_passwords(settings: Any) -> None:
-    """Real hashers are slow on purpose; tests sign in dozens of times."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture

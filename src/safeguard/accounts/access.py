@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 from django.db.models import Q
@@ -21,12 +22,36 @@ def role_of(user: Any) -> str | None:
     return profile.role if profile is not None else None
 
 
+# -- restricted cases ("limited access"): safeguard.cases.restrictions.CaseRestriction -------------------------
+def hidden_case_ids(user: Any) -> QuerySet[Any]:
+    """Ids of the cases an active restriction keeps from this user: those excluding them by name, and those open
+    only to people they are not among. Every rule below removes these, so an excluded user cannot tell the case
+    exists (404 on its pages, absent from lists); aggregate figures may still count it."""
+    from safeguard.cases.restrictions import CaseRestriction
+
+    active = CaseRestriction.objects.filter(lifted_at=None)
+    if not getattr(user, "is_authenticated", False):
+        return active.values("case_id")
+    excluded = active.filter(mode="exclude", people=user).values("pk")
+    not_named = active.filter(mode="only").exclude(people=user).values("pk")
+    return active.filter(Q(pk__in=excluded) | Q(pk__in=not_named)).values("case_id")
+
+
+def without_hidden(queryset: Any, user: Any, case_field: str = "pk") -> Any:
+    """A queryset without the rows whose case (through `case_field`) a restriction keeps from this user."""
+    return queryset.exclude(**{f"{case_field}__in": hidden_case_ids(user)})
+
+
+def is_hidden_from(user: Any, case: Any) -> bool:
+    return hidden_case_ids(user).filter(case_id=case.pk).exists()
+
+
 def visible_cases(cases: CaseQuerySet, user: Any) -> CaseQuerySet:
     """Practitioners: their own and their team's cases. SPOs: their team's. Heads of unit: their unit.
     Quality assurance: their region. Partner agencies and administrators: none (they work through requests
     and user management)."""
     role = role_of(user)
-    cases = cases.filter(archived_at=None)
+    cases = without_hidden(cases.filter(archived_at=None), user)
     staff = getattr(user, "staff", None) if role else None
     if role in {"practitioner", "spo"} and staff is not None:
         if staff.team_id is None:
@@ -36,6 +61,8 @@ def visible_cases(cases: CaseQuerySet, user: Any) -> CaseQuerySet:
         return cases.filter(unit_id=user.profile.unit_id)
     if role == "qa" and user.profile.unit_id is not None:
         return cases.filter(unit__region_id=user.profile.unit.region_id)
+    if role == "integration" and user.profile.unit_id is not None:
+        return cases.filter(unit_id=user.profile.unit_id)  # another system feeding its unit's cases (API only)
     return cases.none()
 
 
@@ -46,8 +73,9 @@ def can_record(user: Any, case: Any) -> bool:
     if staff is None or role not in {"practitioner", "spo"}:
         return False
     if case.practitioner_id == staff.pk:
-        return True
-    return role == "spo" and case.practitioner is not None and case.practitioner.team_id == staff.team_id
+        return not is_hidden_from(user, case)
+    return role == "spo" and case.practitioner is not None and case.practitioner.team_id == staff.team_id \
+        and not is_hidden_from(user, case)
 
 
 # Events only a manager may put on a case, and only in their own name: a countersignature or a decision
@@ -57,9 +85,33 @@ MANAGER_EVENTS = frozenset({"countersigned", "manager_decision"})
 
 def can_record_event(user: Any, case: Any, event_type: str) -> bool:
     """Whether a user may record this type of event on this case (can_record, and SPO-only events)."""
+    if role_of(user) == "integration":
+        return can_integrate(user, case) and event_type not in MANAGER_EVENTS
     if not can_record(user, case):
         return False
     return event_type not in MANAGER_EVENTS or role_of(user) == "spo"
+
+
+def recordable_event_types(user: Any, case: Any, types: Iterable[str]) -> set[str]:
+    """The event types of `types` this user may record on this case: can_record_event for each, with can_record
+    (a database read) decided once, as a page listing every type needs."""
+    if role_of(user) == "integration":
+        return {t for t in types if can_record_event(user, case, t)}
+    if not can_record(user, case):
+        return set()
+    return {t for t in types if t not in MANAGER_EVENTS or role_of(user) == "spo"}
+
+
+# -- integration accounts: another case-management system feeding Safeguard through the API ---------------------
+def can_integrate(user: Any, case: Any) -> bool:
+    """An integration account records events on the cases of its delivery unit (never a manager's decision or
+    countersignature, never victims' records, partner queues or measures)."""
+    return role_of(user) == "integration" and _in_unit(user, case)
+
+
+def can_create_cases(user: Any, unit: Any) -> bool:
+    """Creating a case (POST /api/v1/cases/): integration accounts, in their own delivery unit only."""
+    return role_of(user) == "integration" and unit is not None and user.profile.unit_id == unit.pk
 
 
 def teams_overseen(user: Any) -> QuerySet[Team]:
@@ -88,14 +140,14 @@ def checks_for_agency(checks: QuerySet[AgencyCheck], user: Any) -> QuerySet[Agen
     # A request is addressed to an area (agencies.AgencyRequest.area, the case's unit unless the
     # practitioner chose another, as after a move); a check with no request record, the case's unit.
     unit = user.profile.unit_id
-    return checks.filter(agency=agency, case__archived_at=None).filter(
+    return without_hidden(checks, user, "case_id").filter(agency=agency, case__archived_at=None).filter(
         Q(agency_request__area_id=unit) | Q(agency_request__isnull=True, case__unit_id=unit))
 
 
 # -- partner agencies' requests, victims' records, breaches (safeguard.agencies, safeguard.victims) -----------
 def _in_unit(user: Any, case: Any) -> bool:
     unit = user.profile.unit_id if role_of(user) else None
-    return unit is not None and unit == case.unit_id and case.archived_at is None
+    return unit is not None and unit == case.unit_id and case.archived_at is None and not is_hidden_from(user, case)
 
 
 def requests_for_agency(requests: QuerySet[Any], user: Any) -> QuerySet[Any]:
@@ -104,6 +156,7 @@ def requests_for_agency(requests: QuerySet[Any], user: Any) -> QuerySet[Any]:
     agency = AGENCY_OF_ROLE.get(role_of(user) or "")
     if agency is None or user.profile.unit_id is None:
         return requests.none()
+    requests = without_hidden(requests, user, "case_id")
     return requests.filter(agency=agency, area_id=user.profile.unit_id, case__archived_at=None).exclude(
         status="drafted")
 
@@ -121,7 +174,7 @@ def victim_records_visible(records: QuerySet[Any], user: Any) -> QuerySet[Any]:
     """The victims.VictimRecord rows can_see_victims allows, as a query (for lists)."""
     role = role_of(user)
     staff = getattr(user, "staff", None) if role else None
-    records = records.filter(case__archived_at=None)
+    records = without_hidden(records.filter(case__archived_at=None), user, "case_id")
     if role == "victim_worker" and user.profile.unit_id is not None:
         return records.filter(case__unit_id=user.profile.unit_id)
     if role == "practitioner" and staff is not None:
@@ -192,3 +245,24 @@ def insight_scopes(user: Any) -> dict[str, QuerySet[Any]]:
 def can_audit_cases(user: Any) -> bool:
     """The case-audit tool (drawing samples of cases and judging them as inspectors do): quality assurance."""
     return role_of(user) == "qa" and user.profile.unit_id is not None
+
+
+def _sees(user: Any, case: Any) -> bool:
+    return visible_cases(type(case).objects.filter(pk=case.pk), user).exists()
+
+
+def can_restrict(user: Any, case: Any) -> bool:
+    """Setting and lifting a case's restriction: the SPO of its team and the head of its unit (who can see it)."""
+    return role_of(user) in {"spo", "head"} and _sees(user, case)
+
+
+def can_see_case_access_log(user: Any, case: Any) -> bool:
+    """A case's "who looked at this case" page: its team's SPO, the head of its unit and quality assurance for
+    its region (each only while they can see the case). Not practitioners: it is a managers' check on them."""
+    return role_of(user) in {"spo", "head", "qa"} and _sees(user, case)
+
+
+def can_manage_users(user: Any) -> bool:
+    """User management (safeguard.accounts.admin_views): administrators only. They manage users, not cases:
+    visible_cases gives them none."""
+    return role_of(user) == "admin"

@@ -14,6 +14,7 @@ ROLE_CHOICES = [
     ("csc", "Children's social care"),
     ("victim_worker", "Victim-facing worker"),
     ("admin", "Administrator"),
+    ("integration", "Integration account (another system, API only)"),
 ]
 PARTNER_ROLES = frozenset({"police", "csc"})
 
@@ -23,6 +24,9 @@ class Profile(models.Model):
     role = models.CharField(max_length=20, choices=ROLE_CHOICES)
     unit = models.ForeignKey("workforce.DeliveryUnit", null=True, blank=True, on_delete=models.SET_NULL,
                              help_text="The delivery unit (or partner agency's area) the user works in")
+    # Each session remembers the generation it was signed in under; "sign out everywhere", deactivation and a
+    # two-factor reset add one, which ends every older session (safeguard.accounts.middleware).
+    session_generation = models.PositiveIntegerField(default=0)
 
     def __str__(self) -> str:
         return f"{self.user} ({self.role})"

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import date
 from typing import Any
 
@@ -70,8 +72,24 @@ def _people(case: Case, refs: list[str] | None) -> list[LinkedPerson]:
     return list(LinkedPerson.objects.filter(case=case, ref__in=refs or []))
 
 
+# Staff rows record_event's validation has just read (StaffCodes), so projecting the event need not read them again.
+_KNOWN_STAFF: ContextVar[Mapping[str, Staff]] = ContextVar("known_staff", default={})  # noqa: B039 (never mutated)
+
+
+@contextmanager
+def known_staff(rows: Mapping[str, Staff]) -> Iterator[None]:
+    token = _KNOWN_STAFF.set(rows)
+    try:
+        yield
+    finally:
+        _KNOWN_STAFF.reset(token)
+
+
 def _staff(ref: str | None) -> Staff | None:
-    return Staff.objects.filter(code=ref).first() if ref else None
+    if not ref:
+        return None
+    known = _KNOWN_STAFF.get().get(ref)
+    return known if known is not None else Staff.objects.filter(code=ref).first()
 
 
 def _address(case: Case, ref: str | None) -> Address | None:

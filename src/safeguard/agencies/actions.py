@@ -11,6 +11,7 @@ from typing import Any
 from django.db import transaction
 from django.db.models import QuerySet
 
+from safeguard import concurrency
 from safeguard.actions import record_event
 from safeguard.agencies import notify
 from safeguard.agencies.models import (
@@ -69,7 +70,11 @@ def draft_request(case: Case, *, agency: str, question: str, about: list[LinkedP
 
 @transaction.atomic
 def update_draft(request: AgencyRequest, *, question: str, about: list[LinkedPerson], addresses: str,
-                 area: Any, user: Any) -> AgencyRequest:
+                 area: Any, user: Any, edit_token: str | None = None) -> AgencyRequest:
+    """Change a draft. With `edit_token` (the version the editor read), a stale edit raises StaleEdit and
+    nothing is written (safeguard.concurrency)."""
+    if edit_token is not None:
+        concurrency.claim(request, edit_token)
     if request.status != "drafted":
         raise AgencyError("Only a draft can be changed: this request has been sent.")
     request.question, request.addresses, request.area = question, addresses, area
@@ -110,6 +115,48 @@ def send_request(request: AgencyRequest, *, user: Any) -> AgencyRequest:
     return request
 
 
+RECORD_RELATIONSHIPS = frozenset({"partner", "ex_partner", "child", "partners_child"})
+AREA_CHECK_QUESTIONS = {
+    "police": "This case has moved to your area. Please tell us about any domestic-abuse call-outs, incidents "
+              "or intelligence you hold about the person and the people named, with dates.",
+    "childrens_services": "This case has moved to your area. Please tell us whether the children named (or any "
+                          "children living with or visiting the person) are known to you, and their child "
+                          "protection status.",
+}
+
+
+def new_area(event: CaseEvent) -> Any:
+    """The area a `transferred` event with area_changed moves the case to: the new practitioner's unit."""
+    from safeguard.workforce.models import Staff
+
+    staff = Staff.objects.filter(code=event.payload.get("practitioner")).select_related("team__unit").first()
+    if staff is not None and staff.team is not None:
+        return staff.team.unit
+    return Case.objects.get(pk=event.case_id).unit
+
+
+def draft_area_checks(event: CaseEvent) -> list[AgencyRequest]:
+    """Draft the police and children's-services checks a move to another area needs (rule 25; rule 14's checks
+    for new people after a change are met by the same answers, so no second request is drafted). None is drafted
+    for an agency that already has a draft or an open request to the new area. The practitioner checks each
+    draft, chooses the people and addresses, and sends it."""
+    case = Case.objects.get(pk=event.case_id)
+    area = new_area(event)
+    people = [p for p in LinkedPerson.objects.filter(case=case)
+              if p.victim or p.current_partner or p.relationship in RECORD_RELATIONSHIPS]
+    drafted = []
+    for agency, question in AREA_CHECK_QUESTIONS.items():
+        pending = AgencyRequest.objects.filter(case=case, agency=agency, area=area,
+                                               status__in=["drafted", "sent", "chased"])
+        if pending.exists():
+            continue
+        request = AgencyRequest.objects.create(case=case, agency=agency, area=area, question=question)
+        request.about.set(people)
+        _audit("agency_request.drafted", case, request, None, agency=agency, source="area_change")
+        drafted.append(request)
+    return drafted
+
+
 def callout_dates(text: str) -> list[date]:
     """Dates, one a line (YYYY-MM-DD or DD/MM/YYYY); AgencyError naming the first that is not one."""
     found = []
@@ -148,6 +195,29 @@ def _known_to_childrens_services(agency: str, answer: Answer) -> bool | None:
     return None
 
 
+CHILD_PROTECTION_EVENT_STATUSES = frozenset({"none", "child_in_need", "child_protection_plan", "looked_after"})
+
+
+def _children_answered_for(request: AgencyRequest, answer: Answer) -> list[LinkedPerson]:
+    """The children a children's social care answer gives a protection status for: the children the request
+    was about (all the case's children when it named none), leaving out those whose recorded status is already
+    the answer's. "Not known" records nothing."""
+    if request.agency != "childrens_services" or answer.child_protection not in CHILD_PROTECTION_EVENT_STATUSES:
+        return []
+    from safeguard.policy.facts import age_on
+
+    day = today()
+
+    def is_child(person: LinkedPerson) -> bool:
+        age = age_on(person.born, day) if person.born is not None else None
+        return (age is not None and age < 18) or (age is None and person.relationship in {"child",
+                                                                                         "partners_child"})
+
+    named = list(request.about.all())
+    people = named if named else list(LinkedPerson.objects.filter(case_id=request.case_id))
+    return [p for p in people if is_child(p) and p.child_protection != answer.child_protection]
+
+
 @transaction.atomic
 def answer_request(request: AgencyRequest, answer: Answer, *, user: Any) -> AgencyRequest:
     """A partner agency's answer: a `check_returned` event (rules 3-5 are met) and an email to the practitioner."""
@@ -171,6 +241,10 @@ def answer_request(request: AgencyRequest, answer: Answer, *, user: Any) -> Agen
     if known is not None:
         event["known_to_childrens_services"] = known
     record_event(case, event, user=user)
+    for person in _children_answered_for(request, answer):
+        # The engine and the tier read a child's protection status from `child_protection` events only.
+        record_event(case, {"on": today().isoformat(), "type": "child_protection", "ref": person.ref,
+                            "status": answer.child_protection}, user=user)
     request.refresh_from_db()
     request.callouts = answer.callouts
     request.callout_dates = [d.isoformat() for d in answer.callout_dates]
@@ -332,6 +406,27 @@ def complete_action(action: MaracAction, *, user: Any) -> MaracAction:
         action.save(update_fields=["done_on"])
         _audit("marac.action_done", action.referral.case, action, user)
     return action
+
+
+def marac_action_status(action: MaracAction, day: date) -> str:
+    """due, overdue or done: the same words as the case's obligations (an action with no date is due)."""
+    if action.done_on is not None:
+        return "done"
+    return "overdue" if action.due_on is not None and action.due_on < day else "due"
+
+
+def marac_obligations(case: Case, day: date | None = None) -> list[dict[str, Any]]:
+    """The case's open MARAC actions in the shape of its obligations (kind, status, due, reason), to show beside
+    them, as risk-plan actions are (safeguard.assessments.service.plan_obligations). They are stored here, not as
+    engine obligations: the timeline's `marac_heard` carries the actions as one text, and the engine withdraws any
+    stored obligation it did not derive from the event log. Probation's own actions come first."""
+    day = day or today()
+    owners = dict(MaracAction.OWNERS)
+    rows = [{"kind": "marac_action", "rule": "marac-actions", "status": marac_action_status(a, day), "due": a.due_on,
+             "opened": a.referral.heard_on, "owner": owners.get(a.owner, a.owner),
+             "reason": f"MARAC action for {owners.get(a.owner, a.owner).lower()}", "action": a}
+            for a in MaracAction.objects.filter(referral__case=case, done_on=None).select_related("referral")]
+    return sorted(rows, key=lambda r: (r["action"].owner != "probation", r["due"] or date.max, r["action"].pk))
 
 
 def remind_marac_actions(as_of: date) -> int:

@@ -51,12 +51,18 @@ def check_saved(sender: Any, instance: AgencyCheck, created: bool, raw: bool = F
 
 
 def event_saved(sender: Any, instance: CaseEvent, created: bool, raw: bool = False, **kwargs: Any) -> None:
-    """A new partner: open the Clare's Law disclosure consideration."""
-    if raw or not created or instance.type != "relationship_started":
+    """A new partner: open the Clare's Law disclosure consideration. A move to another area: draft the checks
+    to the new area's police and children's social care (rule 25; they also answer rule 14's)."""
+    if raw or not created:
         return
-    from safeguard.agencies.actions import open_consideration
+    if instance.type == "relationship_started":
+        from safeguard.agencies.actions import open_consideration
 
-    open_consideration(instance)
+        open_consideration(instance)
+    elif instance.type == "transferred" and instance.payload.get("area_changed"):
+        from safeguard.agencies.actions import draft_area_checks
+
+        draft_area_checks(instance)
 
 
 def after_sweep(sender: Any, as_of: Any, result: Any = None, **kwargs: Any) -> None:

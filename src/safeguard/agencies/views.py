@@ -15,6 +15,7 @@ from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.views.decorators.http import require_POST
 
+from safeguard import concurrency
 from safeguard.accounts.access import (
     can_record,
     can_report_breach,
@@ -24,11 +25,12 @@ from safeguard.accounts.access import (
     role_of,
 )
 from safeguard.accounts.models import PARTNER_ROLES
-from safeguard.agencies import actions, forms
+from safeguard.agencies import actions, forms, throttle
 from safeguard.agencies.actions import AgencyError
 from safeguard.agencies.models import AgencyRequest, BreachReport, DisclosureConsideration, MaracAction, MaracReferral
 from safeguard.audit.log import write_audit
 from safeguard.cases.models import Case, CaseEvent, Control, ControlBreach
+from safeguard.csvsafe import cell_text
 from safeguard.oversight.service import today
 from safeguard.practice.models import Assessment, MappaRecord, PoliceIncident
 from safeguard.timeline.validate import TimelineError
@@ -69,6 +71,12 @@ def _problem(exc: Exception) -> str:
 
 
 def _page(request: HttpRequest, template: str, context: dict[str, Any], status: int = 200) -> HttpResponse:
+    case = context.get("case")
+    # Every page that shows a case's partner-agency records is a read of the case: it joins the case's access
+    # log (the partner queue item writes its own entry).
+    if request.method == "GET" and isinstance(case, Case) and template != "queue_item.html":
+        write_audit("case.viewed", user=request.user, case_ref=case.ref, object_type="case", object_id=str(case.pk),
+                    detail={"source": "agencies", "kind": template.removesuffix(".html")})
     return render(request, f"agencies/{template}", context, status=status)
 
 
@@ -158,6 +166,17 @@ DEFAULT_REPORTER = {"police": "police", "practitioner": "practitioner", "spo": "
                     "qa": "practitioner", "victim_worker": "victim", "csc": "other"}
 
 
+BREACH_NOT_FOUND = ("We cannot find a case with that reference that you can report on. Check the reference, or "
+                    "phone the probation office: a breach must be acted on today.")
+BREACH_TOO_MANY = ("You have tried too many case references in the last hour, so this report was not sent. Phone "
+                   "the probation office now: a breach must be acted on today.")
+
+
+def _from_queue(request: HttpRequest, request_pk: str) -> bool:
+    return request_pk.isdigit() and requests_for_agency(AgencyRequest.objects.all(), request.user)\
+        .filter(pk=int(request_pk)).exists()
+
+
 def _breach_case(request: HttpRequest, request_pk: str, case_ref: str) -> Case | None:
     if request_pk.isdigit():
         item = requests_for_agency(AgencyRequest.objects.all(), request.user).filter(pk=int(request_pk)).first()
@@ -176,17 +195,25 @@ def breach(request: HttpRequest) -> HttpResponse:
     source = request.POST if request.method == "POST" else request.GET
     request_pk = source.get("request", "")
     initial = {"reported_by": DEFAULT_REPORTER.get(role_of(request.user) or "", "other"),
-               "case_ref": source.get("case", ""), "occurred_on": today()}
+               "case_ref": source.get("case", ""),
+               "occurred_on": today().isoformat()}  # as a date input's value (YYYY-MM-DD), so it shows
     form = forms.BreachForm(request.POST or None, initial=initial)
     problems: list[str] = []
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
+        by_reference = not _from_queue(request, request_pk)
+        if by_reference and not throttle.take(request.user):
+            throttle.audit_attempt(request.user, data["case_ref"], "rate_limited")
+            problems.append(BREACH_TOO_MANY)
+            return _page(request, "breach.html", {"form": form, "problems": problems, "request_pk": request_pk,
+                                                  "from_queue": False}, status=429)
         case = _breach_case(request, request_pk, data["case_ref"])
+        if by_reference and data["occurred_on"] <= today():
+            throttle.audit_attempt(request.user, data["case_ref"], "not_found" if case is None else "found")
         if data["occurred_on"] > today():
             form.add_error("occurred_on", "The date cannot be in the future")
         elif case is None:
-            problems.append("We cannot find a case with that reference that you can report on. Check the "
-                            "reference, or phone the probation office: a breach must be acted on today.")
+            problems.append(BREACH_NOT_FOUND)
         else:
             try:
                 report = actions.report_breach(case, control=data["control"], occurred_on=data["occurred_on"],
@@ -256,10 +283,24 @@ def request_edit(request: HttpRequest, pk: int) -> HttpResponse:
     form.set_people(case)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        actions.update_draft(item, question=data["question"], about=form.people(case), addresses=data["addresses"],
-                             area=data["area"], user=request.user)
+        try:
+            actions.update_draft(item, question=data["question"], about=form.people(case),
+                                 addresses=data["addresses"], area=data["area"], user=request.user,
+                                 edit_token=request.POST.get(concurrency.FIELD))
+        except concurrency.StaleEdit:  # nothing saved: show their version (optimistic concurrency)
+            item.refresh_from_db()
+            initial = {"agency": item.agency, "area": item.area_id, "about": [p.pk for p in item.about.all()],
+                       "addresses": show(item.addresses, user=request.user, case=case, channel="page",
+                                         sensitive=False), "question": item.question}
+            form = forms.RequestForm(initial=initial)
+            form.set_people(case)
+            return _page(request, "request_form.html",
+                         {"case": case, "form": form, "title": f"Change {item.ref}", "problems":
+                          [concurrency.STALE_MESSAGE], "edit_token": concurrency.token(item)}, status=409)
         return redirect("agencies:request", pk=item.pk)
-    return _page(request, "request_form.html", {"case": case, "form": form, "title": f"Change {item.ref}"},
+    return _page(request, "request_form.html", {"case": case, "form": form, "title": f"Change {item.ref}",
+                                                "edit_token": request.POST.get(concurrency.FIELD)
+                                                or concurrency.token(item)},
                  status=400 if request.method == "POST" else 200)
 
 
@@ -315,12 +356,8 @@ def request_use(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("agencies:request", pk=item.pk)
 
 
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
 def _cell(value: Any) -> str:
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(FORMULA_START) else text
+    return cell_text(value)  # formula-safe (safeguard.csvsafe)
 
 
 @login_required
@@ -439,6 +476,8 @@ def marac_action_done(request: HttpRequest, pk: int) -> HttpResponse:
         raise Http404("Not found")
     _require_record(request, action.referral.case)
     actions.complete_action(action, user=request.user)
+    if request.POST.get("return_to") == "case":
+        return redirect("case", ref=action.referral.case.ref)
     return redirect("agencies:marac", pk=action.referral_id)
 
 

@@ -93,6 +93,12 @@ def cmd_webhook_add(args: argparse.Namespace) -> int:
     unknown = [t for t in types if t not in EVENT_TYPES]
     if unknown:
         return _fail(f"unknown event type {unknown[0]!r} (known: {', '.join(EVENT_TYPES)})")
+    from safeguard.api.urlguard import UnsafeURL, check_url
+
+    try:
+        check_url(args.url)
+    except UnsafeURL as exc:
+        return _fail(f"--url {args.url}: {exc}")
     secret = args.secret or secrets.token_urlsafe(32)
     sub = WebhookSubscription.objects.create(name=args.name or "", url=args.url, secret=secret, event_types=types)
     print(f"Subscription {sub.pk} to {sub.url} ({', '.join(types) or 'all event types'}). Signing secret:")
@@ -118,6 +124,21 @@ def cmd_webhook_remove(args: argparse.Namespace) -> int:
     if not changed:
         return _fail(f"no subscription {args.id}")
     print(f"Subscription {args.id} switched off (its delivery log is kept).")
+    return 0
+
+
+def cmd_outbox_prune(args: argparse.Namespace) -> int:
+    _django()
+    from safeguard.api.outbox import prune
+
+    try:
+        removed = prune(args.days)
+    except ValueError as exc:
+        return _fail(f"--days: {exc}")
+    if args.json:
+        print(json.dumps({"pruned": removed}))
+    else:
+        print(f"Removed {removed} delivered outbox event(s) and their delivery logs.")
     return 0
 
 
@@ -204,4 +225,11 @@ def register(sub: Any) -> None:
     p = sub.add_parser("deliver", help="send pending domain events to webhook subscribers (with retries)")
     p.add_argument("--json", action="store_true", help="print a JSON summary")
     p.set_defaults(fn=cmd_deliver)
+
+    p = sub.add_parser("outbox", help="the outbox of domain events")
+    outbox_sub = p.add_subparsers(dest="outbox_command", required=True)
+    prune = outbox_sub.add_parser("prune", help="remove delivered events older than N days (also run daily)")
+    prune.add_argument("--days", type=int, help="keep this many days (default SAFEGUARD_OUTBOX_RETENTION_DAYS, 30)")
+    prune.add_argument("--json", action="store_true")
+    prune.set_defaults(fn=cmd_outbox_prune)
 

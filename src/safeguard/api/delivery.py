@@ -28,6 +28,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from safeguard.api.models import OutboxEvent, WebhookAttempt, WebhookDelivery, WebhookSubscription
+from safeguard.api.urlguard import UnsafeURL, check_url
 
 SIGNATURE_HEADER = "Safeguard-Signature"
 BATCH = 200
@@ -79,11 +80,24 @@ def dispatch(now: datetime | None = None) -> int:
     return len(created)
 
 
+class _NoRedirects(urllib.request.HTTPRedirectHandler):
+    """A redirect is answered as the failure it is for a webhook: following it could reach an internal
+    address the URL guard never saw."""
+
+    def redirect_request(self, *args: Any, **kwargs: Any) -> None:
+        return None
+
+
+_OPENER = urllib.request.build_opener(_NoRedirects)
+
+
 def post(url: str, body: bytes, headers: dict[str, str], timeout: float) -> int:
-    """POST and return the HTTP status (raising OSError for network failures)."""
+    """POST and return the HTTP status (raising OSError for network failures, UnsafeURL for a URL the guard
+    refuses: checked on every attempt, since a name can be re-pointed after the subscription was made)."""
+    check_url(url)
     request = urllib.request.Request(url, data=body, headers=headers, method="POST")
     try:
-        with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310 (admins set the URLs)
+        with _OPENER.open(request, timeout=timeout) as response:  # noqa: S310 (checked by urlguard)
             return int(response.status)
     except urllib.error.HTTPError as exc:
         return int(exc.code)
@@ -97,7 +111,7 @@ def attempt(delivery: WebhookDelivery, now: datetime | None = None) -> bool:
     body = body_of(event)
     headers = {"Content-Type": "application/json", "User-Agent": "Safeguard-Webhooks/1",
                "Safeguard-Event-Id": str(event.id), "Safeguard-Event-Type": event.type,
-               SIGNATURE_HEADER: sign(subscription.secret, int(time.time()), body)}
+               SIGNATURE_HEADER: sign(subscription.secret.unseal(), int(time.time()), body)}
     started = time.monotonic()
     code: int | None = None
     error = ""
@@ -105,6 +119,8 @@ def attempt(delivery: WebhookDelivery, now: datetime | None = None) -> bool:
         code = post(subscription.url, body, headers, conf["timeout_seconds"])
         if not 200 <= code < 300:
             error = f"HTTP {code}"
+    except UnsafeURL as exc:
+        error = f"refused: {exc}"[:300]
     except (OSError, ValueError) as exc:  # refused, timed out, DNS, bad URL
         error = f"{type(exc).__name__}: {exc}"[:300]
     milliseconds = int((time.monotonic() - started) * 1000)

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.db import models
 
 from safeguard.api.names import SCOPE_HELP, SCOPES
+from safeguard.victims.fields import EncryptedTextField
 
 __all__ = ["SCOPES", "SCOPE_HELP", "ApiToken", "OutboxEvent", "WebhookAttempt", "WebhookDelivery",
            "WebhookSubscription"]
@@ -57,12 +58,13 @@ class OutboxEvent(models.Model):
 
 
 class WebhookSubscription(models.Model):
-    """Where to send which domain events. The secret signs each delivery (HMAC-SHA256); it is kept in clear
-    because the signer needs it (field encryption comes with the security work)."""
+    """Where to send which domain events. The secret signs each delivery (HMAC-SHA256): the signer needs it, so
+    it cannot be hashed; it is encrypted at rest with the field keys (SAFEGUARD_FIELD_KEYS, rotated by
+    `safeguard keys rotate`) and read back sealed (`secret.unseal()` only where a delivery is signed)."""
 
     name = models.CharField(max_length=100, blank=True)
     url = models.URLField(max_length=500)
-    secret = models.CharField(max_length=128)
+    secret = EncryptedTextField(help_text="The signing secret, encrypted at rest")
     event_types = models.JSONField(default=list, help_text="Event types to send; empty means all")
     active = models.BooleanField(default=True)
     created_at = models.DateTimeField(auto_now_add=True)

@@ -14,6 +14,7 @@ transactions: if the change rolls back, so does its event.
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from safeguard.api.models import OutboxEvent
@@ -22,7 +23,9 @@ from safeguard.api.names import CHECK_REQUESTED, CONCERN_CHANGED, EVENT_RECORDED
 if TYPE_CHECKING:
     from safeguard.cases.models import Case, CaseEvent
 
-__all__ = ["EVENT_TYPES", "concern_event", "emit", "event_recorded", "overdue_event"]
+PRUNE_BATCH = 500
+
+__all__ = ["EVENT_TYPES", "concern_event", "emit", "event_recorded", "overdue_event", "prune", "scheduled_prune"]
 
 
 def emit(event_type: str, case_ref: str, payload: dict[str, Any]) -> OutboxEvent:
@@ -55,3 +58,37 @@ def overdue_event(case_ref: str, obligation: Any) -> OutboxEvent:
 def concern_event(case_ref: str, before: str, after: str) -> OutboxEvent:
     """`concern.changed` (not saved: callers bulk-create)."""
     return OutboxEvent(type=CONCERN_CHANGED, case_ref=case_ref, payload={"case": case_ref, "from": before, "to": after})
+
+
+def prune(days: int | None = None, *, now: datetime | None = None) -> int:
+    """Remove outbox events older than `days` (default SAFEGUARD_OUTBOX_RETENTION_DAYS) that are finished with:
+    dispatched, and every delivery delivered (with their deliveries and attempt logs). Events still pending or
+    with a failed delivery stay, for the deliveries page and a retry. Returns how many events were removed."""
+    from django.conf import settings
+    from django.db import transaction
+    from django.db.models import Q
+    from django.utils import timezone
+
+    from safeguard.api.models import WebhookDelivery
+
+    keep = settings.SAFEGUARD_WEBHOOKS["retention_days"] if days is None else days
+    if keep < 1:
+        raise ValueError(f"days must be 1 or more, got {keep}")
+    cutoff = (now or timezone.now()) - timedelta(days=keep)
+    unfinished = WebhookDelivery.objects.exclude(status="delivered").values("event_id")
+    old = (OutboxEvent.objects.filter(Q(occurred_at__lt=cutoff), ~Q(dispatched_at=None)).exclude(pk__in=unfinished)
+           .values_list("pk", flat=True))
+    removed = 0
+    while True:
+        with transaction.atomic():  # in batches, so a large backlog never holds one long transaction
+            ids = list(old[:PRUNE_BATCH])
+            if not ids:
+                return removed
+            WebhookDelivery.objects.filter(event_id__in=ids).delete()  # with their attempt logs
+            OutboxEvent.objects.filter(pk__in=ids).delete()
+            removed += len(ids)
+
+
+def scheduled_prune() -> dict[str, int]:
+    """The job django-q2 runs daily."""
+    return {"pruned": prune()}

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from rest_framework.exceptions import NotFound
 from rest_framework.permissions import SAFE_METHODS, BasePermission
 from rest_framework.request import Request
 
+from safeguard.accounts.access import role_of
+from safeguard.accounts.models import PARTNER_ROLES
 from safeguard.api.models import ApiToken
 
 
@@ -32,4 +35,17 @@ class HasScope(BasePermission):
         if not token.has_scope(scope):
             self.message = f"This token does not have the '{scope}' scope this request needs."
             return False
+        return True
+
+
+class PartnerFence(BasePermission):
+    """Partner-agency users, by session or token, see their queue and nothing else: every other endpoint (cases,
+    events, obligations, victims' records, measures) answers 404, as if it did not exist for them. Views for
+    partners set `partner_facing = True`."""
+
+    def has_permission(self, request: Request, view: Any) -> bool:
+        if getattr(view, "partner_facing", False):
+            return True
+        if role_of(request.user) in PARTNER_ROLES:
+            raise NotFound()
         return True

@@ -46,7 +46,8 @@ class TokenScheme(OpenApiAuthenticationExtension):  # type: ignore[no-untyped-ca
 
     def get_security_definition(self, auto_schema: Any) -> dict[str, Any]:
         return {"type": "http", "scheme": "bearer",
-                "description": "A token from `safeguard token create` (scopes: read, write_events, partner_agency)"}
+                "description": "A token from `safeguard token create` (scopes: read, write_events, partner_agency, "
+                               "victims, create_cases)"}
 
 
 def add_problem_responses(result: dict[str, Any], generator: Any, request: Any, public: bool) -> dict[str, Any]:
@@ -62,6 +63,9 @@ def add_problem_responses(result: dict[str, Any], generator: Any, request: Any, 
             if method != "get":
                 extra.update(WRITES)
             responses = operation.setdefault("responses", {})
+            if any(p.get("name") == "If-None-Match" for p in operation.get("parameters", [])):
+                responses.setdefault("304", {"description": "Not modified: the ETag in If-None-Match is current",
+                                             "headers": {"ETag": {"schema": {"type": "string"}}}})
             for code, description in extra.items():
                 responses.setdefault(code, {"description": description,
                                             "content": {"application/problem+json": {"schema": ref}}})

@@ -3,7 +3,6 @@ vocabulary, in which people are refs (names stay in the web app, behind its page
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 from drf_spectacular.utils import extend_schema_field
@@ -13,7 +12,7 @@ from safeguard.cases.models import Case, CaseEvent, LinkedPerson
 from safeguard.oversight.models import Obligation
 from safeguard.practice.models import AgencyCheck
 from safeguard.timeline.schema import ROSH, SARA
-from safeguard.victims.redaction import never_disclose_values, scrub
+from safeguard.victims.redaction import never_disclose_values, scrub_payload
 
 
 class _Level(serializers.Field):  # type: ignore[type-arg]
@@ -79,18 +78,7 @@ class EventSerializer(serializers.ModelSerializer[CaseEvent]):
             cache[event.case_id] = never_disclose_values(event.case)
         values = cache[event.case_id]
         user = getattr(request, "user", None)
-        return _scrubbed(dict(event.payload), lambda text: scrub(text, case=event.case, user=user, channel="api",
-                                                                  values=values))
-
-
-def _scrubbed(value: Any, clean: Callable[[str], str]) -> Any:
-    if isinstance(value, str):
-        return clean(value)
-    if isinstance(value, list):
-        return [_scrubbed(v, clean) for v in value]
-    if isinstance(value, dict):
-        return {k: _scrubbed(v, clean) for k, v in value.items()}
-    return value
+        return scrub_payload(dict(event.payload), case=event.case, user=user, channel="api", values=values)
 
 
 class ObligationSerializer(serializers.ModelSerializer[Obligation]):
@@ -132,3 +120,12 @@ class CheckReturnSerializer(serializers.Serializer[dict[str, Any]]):
                                         help_text="Domestic call-outs found")
     known_to_childrens_services = serializers.BooleanField(required=False, allow_null=True)
     summary = serializers.CharField(required=False, allow_blank=True, max_length=5000)
+
+
+class CaseCreateSerializer(serializers.Serializer[dict[str, Any]]):
+    """A timeline file's `case` object (for the schema: the timeline validator checks the body)."""
+
+    ref = serializers.CharField(help_text="The case ref (the other system's, e.g. its CRN)")
+    born = serializers.DateField(required=False, help_text="Date of birth")
+    gender = serializers.CharField(required=False, allow_blank=True)
+    pdu = serializers.CharField(required=False, help_text="The probation delivery unit: the account's own (default)")

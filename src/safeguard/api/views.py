@@ -1,10 +1,13 @@
-"""The API's views. Access comes from accounts.access (visible_cases, can_record, checks_for_agency); every
+"""The API's views. Access comes from accounts.access (visible_cases, can_record_event, checks_for_agency); every
 change to a case goes through actions.record_event."""
 
 from __future__ import annotations
 
+import re
+from datetime import date
 from typing import Any
 
+from django.db import IntegrityError
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
@@ -13,12 +16,14 @@ from rest_framework import exceptions, generics
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from safeguard.accounts.access import can_record, checks_for_agency
-from safeguard.actions import ConflictError, record_event
+from safeguard.accounts.access import can_create_cases, can_record_event, checks_for_agency, role_of
+from safeguard.actions import ConflictError, create_case, record_event
+from safeguard.api.conditional import IF_NONE_MATCH, matches, respond
 from safeguard.api.filters import Ordering, Param, ParamFilter
-from safeguard.api.permissions import HasScope
+from safeguard.api.permissions import HasScope, PartnerFence
 from safeguard.api.problems import Conflict, PreconditionFailed, PreconditionRequired, TimelineRejected
 from safeguard.api.serializers import (
+    CaseCreateSerializer,
     CaseSerializer,
     CheckReturnSerializer,
     CheckSerializer,
@@ -31,8 +36,8 @@ from safeguard.cases.models import CONCERN_CHOICES, Case, CaseEvent, LinkedPerso
 from safeguard.oversight.models import OPEN, STATUS_CHOICES, Obligation
 from safeguard.policy.obligations import KINDS
 from safeguard.practice.models import AgencyCheck
-from safeguard.timeline.schema import EVENTS, ROSH
-from safeguard.timeline.validate import TimelineError
+from safeguard.timeline.schema import EVENTS, FORMAT, ROSH
+from safeguard.timeline.validate import TimelineError, validate_document
 
 IF_MATCH = OpenApiParameter(
     "If-Match", OpenApiTypes.STR, OpenApiParameter.HEADER, required=True,
@@ -43,6 +48,7 @@ LOCATION = OpenApiParameter("Location", OpenApiTypes.STR, OpenApiParameter.HEADE
                             description="The new event")
 REF = OpenApiParameter("ref", OpenApiTypes.STR, OpenApiParameter.PATH, description="The case ref")
 STATUSES = tuple(s for s, _ in STATUS_CHOICES)
+CASE_REF = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,59}")
 
 
 def etag(version: int) -> str:
@@ -69,7 +75,8 @@ def expected_version(request: Request, version: int) -> int | None:
 class ApiView(generics.GenericAPIView):  # type: ignore[type-arg]
     """Permissions by scope (tokens) and role (accounts.access); filters and ordering from the view's lists."""
 
-    permission_classes = [HasScope]
+    permission_classes = [PartnerFence, HasScope]
+    partner_facing = False
     filter_backends = [ParamFilter, Ordering]
     filter_params: tuple[Param, ...] = ()
     read_scope = "read"
@@ -96,7 +103,10 @@ class CaseScoped(ApiView):
 
 @extend_schema_view(get=extend_schema(summary="Cases you may see", tags=["cases"]))
 class CaseList(ApiView, generics.ListAPIView):  # type: ignore[type-arg]
+    """GET: the cases you may see. POST (integration accounts, `create_cases` scope): create a case."""
+
     serializer_class = CaseSerializer
+    write_scope = "create_cases"
     filter_params = (
         Param("concern", "concern", choices=tuple(c for c, _ in CONCERN_CHOICES), description="Concern level"),
         Param("rosh", "rosh", choices=ROSH, description="Risk of serious harm level"),
@@ -112,20 +122,62 @@ class CaseList(ApiView, generics.ListAPIView):  # type: ignore[type-arg]
             return Case.objects.none()
         return Case.objects.visible_to(self.request.user).select_related("unit", "practitioner")
 
+    @extend_schema(
+        summary="Create a case (integration accounts)", tags=["cases"], parameters=[ETAG, LOCATION],
+        request=CaseCreateSerializer,
+        responses={201: OpenApiResponse(CaseSerializer, description="Created; post its events next")},
+    )
+    def post(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        """The body is a timeline file's `case` object, checked by the same validator as `safeguard import`;
+        the case is made by actions.create_case in the account's own delivery unit."""
+        body = request.data
+        user = request.user
+        unit = getattr(getattr(user, "profile", None), "unit", None)
+        if role_of(user) != "integration" or unit is None:
+            raise exceptions.PermissionDenied("Only integration accounts (with a delivery unit) may create cases.")
+        if not isinstance(body, dict):
+            raise TimelineRejected(TimelineError("api", "case", f"expected an object, got {body!r}"))
+        body = dict(body)
+        body.setdefault("pdu", unit.name)
+        try:
+            timeline = validate_document({"format": FORMAT, "case": body, "events": []}, "api")
+        except TimelineError as exc:
+            raise TimelineRejected(exc) from None
+        info = timeline.case
+        if not CASE_REF.fullmatch(info["ref"]):  # it goes into URLs and the audit log
+            raise TimelineRejected(TimelineError("api", "case", "field 'ref': expected letters, digits, '-', '_' or "
+                                                 f"'.' (at most 60, no spaces), got {info['ref']!r}"))
+        if info["pdu"] != unit.name or not can_create_cases(user, unit):
+            raise exceptions.PermissionDenied(f"field 'pdu': this account creates cases in {unit.name} only, "
+                                              f"not {info['pdu']!r}.")
+        if Case.objects.filter(ref=info["ref"]).exists():
+            raise Conflict(f"field 'ref': a case {info['ref']} already exists.")
+        try:
+            case = create_case(info["ref"], unit, born=_day(info.get("born")), gender=info.get("gender") or "",
+                               user=user)
+        except IntegrityError:  # made by someone else between the check and the insert
+            raise Conflict(f"field 'ref': a case {info['ref']} already exists.") from None
+        location = request.build_absolute_uri(f"{request.path}{case.ref}/")
+        return Response(CaseSerializer(case).data, status=201,
+                        headers={"ETag": etag(case.version), "Location": location})
+
+
+def _day(value: str | None) -> date | None:
+    return date.fromisoformat(value) if value else None
 
 
 def _mine(queryset: QuerySet[Any], mine: bool, request: Request, lookup: str) -> QuerySet[Any]:
     return queryset.filter(**{lookup: request.user}) if mine else queryset.exclude(**{lookup: request.user})
 
 
-@extend_schema(summary="One case", tags=["cases"], parameters=[REF, ETAG])
+@extend_schema(summary="One case", tags=["cases"], parameters=[REF, ETAG, IF_NONE_MATCH])
 class CaseDetail(CaseScoped, generics.RetrieveAPIView):  # type: ignore[type-arg]
     serializer_class = CaseSerializer
     queryset = Case.objects.none()
 
     def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         case = self.get_case()
-        return Response(self.get_serializer(case).data, headers={"ETag": etag(case.version)})
+        return respond(request, self.get_serializer(case).data, etag(case.version))
 
 
 @extend_schema_view(get=extend_schema(summary="People linked to a case (refs only)", tags=["cases"],
@@ -164,10 +216,13 @@ class EventList(CaseScoped, generics.ListAPIView):  # type: ignore[type-arg]
     def get_serializer_context(self) -> dict[str, Any]:
         return {**super().get_serializer_context(), "never_disclose": {}}
 
-    @extend_schema(summary="A case's event log", tags=["events"], parameters=[REF, ETAG])
+    @extend_schema(summary="A case's event log", tags=["events"], parameters=[REF, ETAG, IF_NONE_MATCH])
     def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        tag = etag(self.get_case().version)  # the log changes only with the case's version
+        if matches(request.headers.get("If-None-Match"), tag):
+            return Response(status=304, headers={"ETag": tag})
         response = self.list(request, *args, **kwargs)
-        response["ETag"] = etag(self.get_case().version)
+        response["ETag"] = tag
         return response
 
     @extend_schema(
@@ -177,10 +232,13 @@ class EventList(CaseScoped, generics.ListAPIView):  # type: ignore[type-arg]
     )
     def post(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         case = self.get_case()
-        if not can_record(request.user, case):
-            raise exceptions.PermissionDenied("Only the case's practitioner or their team's SPO may record on it.")
-        version = expected_version(request, case.version)
         event = request.data
+        event_type = str(event.get("type")) if isinstance(event, dict) else ""
+        if not can_record_event(request.user, case, event_type):
+            raise exceptions.PermissionDenied("Only the case's practitioner or their team's SPO (or an integration "
+                                              "account of its unit) may record on it; countersignatures and "
+                                              "manager decisions only an SPO.")
+        version = expected_version(request, case.version)
         if not isinstance(event, dict):
             raise TimelineRejected(TimelineError(f"case {case.ref}", "event", f"expected an object, got {event!r}"))
         try:
@@ -263,6 +321,7 @@ class ObligationDetail(ApiView, generics.RetrieveAPIView):  # type: ignore[type-
 class ChecksScoped(ApiView):
     read_scope = "partner_agency"
     write_scope = "partner_agency"
+    partner_facing = True
 
     def get_queryset(self) -> QuerySet[AgencyCheck]:
         if self.fake():
@@ -283,13 +342,13 @@ class CheckQueue(ChecksScoped, generics.ListAPIView):  # type: ignore[type-arg]
     ordering = ["requested_on", "id"]
 
 
-@extend_schema(summary="One check request", tags=["checks"], parameters=[ETAG])
+@extend_schema(summary="One check request", tags=["checks"], parameters=[ETAG, IF_NONE_MATCH])
 class CheckDetail(ChecksScoped, generics.RetrieveAPIView):  # type: ignore[type-arg]
     serializer_class = CheckSerializer
 
     def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         check = self.get_object()
-        return Response(self.get_serializer(check).data, headers={"ETag": etag(check.case.version)})
+        return respond(request, self.get_serializer(check).data, etag(check.case.version))
 
 
 @extend_schema(summary="Answer a check request (recorded on the case as a check_returned event)", tags=["checks"],

@@ -11,11 +11,13 @@ Every document is made for an explicit audience, and leaves out what that reader
 A contact detail marked "never disclose" (a refuge address, say) goes into no document, whoever reads it.
 
 Victims' and children's contact details live in their own model, with its own permission and field
-encryption (safeguard.victims, built separately). Documents take them as an explicit `details` mapping
-(person ref -> ContactDetails), shaped like that model's rows; `contact_details(case)` is the one place that
-reads them and returns nothing until it is wired to that model. As a last guard, every detail the audience
-may not see is scrubbed ("[withheld]") from every text of the document and from the finished page, wherever it
-was typed, ignoring case, spaces and punctuation.
+encryption (safeguard.victims). Documents take them as an explicit `details` mapping (person ref ->
+ContactDetails); `contact_details(case, user)` is the one place that reads them, through
+safeguard.victims.redaction, and asks safeguard.accounts.access what the person making the copy may put in it:
+nothing unless they may see victims' records (can_see_victims), and never a never-disclose detail
+(can_reveal_never_disclose on the "pdf" channel, which no one has). Removed details are not shown but are still
+scrubbed. As a last guard, every detail the audience may not see is scrubbed ("[withheld]") from every text of
+the document and from the finished page, wherever it was typed, ignoring case, spaces and punctuation.
 """
 
 from __future__ import annotations
@@ -74,27 +76,41 @@ class Detail:
     kind: str  # address, phone, email, other
     value: str
     never_disclose: bool = False
+    current: bool = True  # False: removed from the record (never shown, still scrubbed)
 
 
 @dataclass(frozen=True)
 class ContactDetails:
-    """One person's contact details."""
+    """One person's contact details. `entitled` is False when whoever makes the copy may not see victims'
+    records: then nothing is shown, whoever the copy is for, and every value is scrubbed."""
 
     details: tuple[Detail, ...] = field(default_factory=tuple)
+    entitled: bool = True
 
     def visible(self, audience: Audience) -> list[Detail]:
-        if not VISIBILITY[audience].contact_details:
+        if not (VISIBILITY[audience].contact_details and self.entitled):
             return []
-        return [d for d in self.details if not d.never_disclose and d.value]
+        return [d for d in self.details if d.current and not d.never_disclose and d.value]
 
     @property
     def never_disclose(self) -> bool:
-        return any(d.never_disclose for d in self.details)
+        return any(d.never_disclose and d.current for d in self.details)
 
 
-def contact_details(case: Any) -> dict[str, ContactDetails]:
-    """The contact details held for a case's linked people. Nothing yet: see the module docstring."""
-    return {}
+def contact_details(case: Any, user: Any) -> dict[str, ContactDetails]:
+    """The contact details held for a case's victims and children, keyed by person ref, as `user` may put
+    them in a document (see the module docstring)."""
+    from safeguard.accounts.access import can_reveal_never_disclose, can_see_victims
+    from safeguard.victims.redaction import detail_values
+
+    entitled = user is not None and can_see_victims(user, case)
+    reveal = user is not None and can_reveal_never_disclose(user, case, "pdf")
+    found: dict[str, list[Detail]] = {}
+    for detail, value in detail_values(case):
+        found.setdefault(detail.record.person.ref, []).append(
+            Detail(detail.kind, value, never_disclose=detail.never_disclose and not reveal,
+                   current=detail.removed_at is None))
+    return {ref: ContactDetails(tuple(details), entitled=entitled) for ref, details in sorted(found.items())}
 
 
 def withheld_strings(audience: Audience, details: Mapping[str, ContactDetails]) -> list[str]:
@@ -138,6 +154,8 @@ def _person_rows(ctx: Context, content: dict[str, Any], audience: Audience,
         contact = [d.value for d in shown]
         if not VISIBILITY[audience].contact_details:
             contact = ["Withheld from this copy"]
+        elif not held.entitled:
+            contact = ["Withheld: whoever made this copy may not see victims' contact details"]
         elif held.never_disclose:
             contact.append("Other details withheld: never to be disclosed" if contact
                            else "Withheld: never to be disclosed")

@@ -306,12 +306,14 @@ def document_context(assessment: RiskAssessment) -> checks.Context:
     return assessment_context(assessment, assessment.submitted_on if not assessment.editable else None)
 
 
-def assessment_pdf(assessment: RiskAssessment, audience: str, *, details: dict[str, Any] | None = None,
-                   version: AssessmentVersion | None = None) -> bytes:
+def assessment_pdf(assessment: RiskAssessment, audience: str, *, user: Any = None,
+                   details: dict[str, Any] | None = None, version: AssessmentVersion | None = None) -> bytes:
+    """The assessment as PDF for `audience`, made by `user` (whose entitlement decides which victims' contact
+    details it may carry; `details` replaces the stored ones, for tests of the documents alone)."""
     from safeguard.assessments import documents
 
     who = documents.Audience(audience)
-    details = documents.contact_details(assessment.case) if details is None else details
+    details = documents.contact_details(assessment.case, user) if details is None else details
     version = version or assessment.latest()
     ctx = document_context(assessment)
     doc = documents.assessment_document(ctx, version.content if version else {}, case=_case_info(assessment.case),
@@ -320,10 +322,10 @@ def assessment_pdf(assessment: RiskAssessment, audience: str, *, details: dict[s
     return documents.render_pdf("assessments/pdf_assessment.html", doc, strings)
 
 
-def marac_pdf(assessment: RiskAssessment, *, details: dict[str, Any] | None = None) -> bytes:
+def marac_pdf(assessment: RiskAssessment, *, user: Any = None, details: dict[str, Any] | None = None) -> bytes:
     from safeguard.assessments import documents
 
-    details = documents.contact_details(assessment.case) if details is None else details
+    details = documents.contact_details(assessment.case, user) if details is None else details
     version = assessment.latest()
     ctx = document_context(assessment)
     settings = active_policy().rule_settings("marac-referral", ctx.on)

@@ -25,8 +25,14 @@ repository, Kotlin, 2025 framework):
 Our reading for Safeguard: the predictors are never available here, and the reoffending table can give
 up to tier A, so the tier is provisional unless the steps we hold already give A; it is the lowest tier
 the national service could give, never a replacement for it. RoSH comes from the latest assessment or
-review (Safeguard's own record), falling back to a RoSH register. Safeguard's register list has no
-stalking register, so the stalking step reads None ("not held") unless a caller passes it.
+review (Safeguard's own record), falling back to a RoSH register.
+
+Stalking: the national rules read a stalking register. The timeline format (its specification is a
+contract) has no stalking register code among its register codes and no stalking protection order among
+its controls, so Safeguard cannot hold the input: the stalking step reads None and the explanation says the
+step could not be assessed, naming any police incidents on record with stalking so the practitioner knows
+to check the national case-management system for a stalking register. If the format ever gains a stalking
+register code or a stalking protection order, add it to STALKING_REGISTERS or STALKING_CONTROLS.
 """
 
 from __future__ import annotations
@@ -41,6 +47,8 @@ DA_REGISTERS = ("ADVP", "REG30")
 CHILD_PROTECTION_REGISTER = "RCPR"
 MAPPA_REGISTER = "MAPP"
 ROSH_REGISTERS = {"RVHR": "very_high", "RHRH": "high", "RMRH": "medium", "RLRH": "low"}
+STALKING_REGISTERS: tuple[str, ...] = ()  # none in the timeline format's register codes
+STALKING_CONTROLS: tuple[str, ...] = ()  # none in the timeline format's controls
 ROSH_WORDS = {"very_high": "very high", "high": "high", "medium": "medium", "low": "low"}
 
 
@@ -53,6 +61,7 @@ class TierInputs:
     child_protection_register: bool
     stalking_register: bool | None  # None: Safeguard does not hold it
     predictors_available: bool = False  # Safeguard never holds the reoffending predictors
+    stalking_incidents: int = 0  # police incidents on record with stalking (context when the step is not held)
 
 
 @dataclass(frozen=True)
@@ -94,6 +103,16 @@ def mappa_rosh_step(rosh: str | None, mappa_category: int | None) -> Step:
     return Step("MAPPA and RoSH", tier_or_none, f"Not MAPPA, with RoSH {words}: tier {tier_or_none}")
 
 
+def _stalking_not_assessed(incidents: int) -> str:
+    reason = ("Stalking: could not be assessed. The national rules read a stalking register, and Safeguard's "
+              "record has no stalking register code or stalking protection order")
+    if incidents:
+        reason += (f"; {incidents} police incident{'' if incidents == 1 else 's'} on record "
+                   f"include{'s' if incidents == 1 else ''} stalking: check the national case-management "
+                   "system for a stalking register")
+    return reason
+
+
 def calculate(inputs: TierInputs) -> TierResult:
     """The tier from the steps Safeguard holds, whether it is provisional, and why."""
     if not inputs.active:
@@ -103,7 +122,7 @@ def calculate(inputs: TierInputs) -> TierResult:
                       "Domestic abuse register (ADVP or REG30): tier E" if inputs.domestic_abuse_register
                       else "No domestic abuse register (ADVP or REG30)"))
     if inputs.stalking_register is None:
-        steps.append(Step("Stalking", None, "Safeguard holds no stalking register: this step is not applied"))
+        steps.append(Step("Stalking", None, _stalking_not_assessed(inputs.stalking_incidents)))
     else:
         steps.append(Step("Stalking", "F" if inputs.stalking_register else None,
                           "Stalking register: tier F" if inputs.stalking_register else "No stalking register"))
@@ -148,9 +167,15 @@ def inputs_from_facts(facts: CaseFacts, day: date) -> TierInputs:
     elif MAPPA_REGISTER in registers:
         mappa = 0
     active = bool(known.starts()) and known.ended_on is None
+    stalking: bool | None = None
+    if STALKING_REGISTERS or STALKING_CONTROLS:  # only once the timeline format can express either
+        controls = {e.get("control") for e in known.of_type("control_imposed")}
+        stalking = any(code in registers for code in STALKING_REGISTERS) or bool(controls & set(STALKING_CONTROLS))
+    incidents = sum(1 for e in known.of_type("police_incident") if "stalking" in (e.get("features") or []))
     return TierInputs(active=active, rosh=rosh, mappa_category=mappa,
                       domestic_abuse_register=any(code in registers for code in DA_REGISTERS),
-                      child_protection_register=CHILD_PROTECTION_REGISTER in registers, stalking_register=None)
+                      child_protection_register=CHILD_PROTECTION_REGISTER in registers, stalking_register=stalking,
+                      stalking_incidents=incidents)
 
 
 def tier_of(facts: CaseFacts, day: date) -> TierResult:

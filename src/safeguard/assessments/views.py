@@ -7,10 +7,13 @@ from datetime import date
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
+from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from safeguard import concurrency
 from safeguard.accounts.access import can_record
 from safeguard.assessments import content as c
 from safeguard.assessments import service
@@ -62,6 +65,8 @@ def assessment_list(request: HttpRequest, ref: str) -> HttpResponse:
 
 
 def _list_page(request: HttpRequest, case: Case, error: str = "") -> HttpResponse:
+    write_audit("case.viewed", user=request.user, case_ref=case.ref, object_type="case", object_id=str(case.pk),
+                detail={"source": "assessments"})
     day = service.today()
     facts = service.facts_for(case)
     context = {"case": case, "assessments": RiskAssessment.objects.filter(case=case).select_related("author"),
@@ -137,15 +142,23 @@ def assessment_edit(request: HttpRequest, ref: str, pk: int) -> HttpResponse:
     assessment = _assessment(case, pk)
     if not (assessment.editable and can_record(request.user, case)):
         return redirect("assessment-detail", ref=case.ref, pk=assessment.pk)
+    stale = False
     if request.method == "POST":
         content = content_from_post(request.POST)
-        service.save_draft(assessment, content, request.user)
-        if "submit" in request.POST:
-            try:
-                service.submit(assessment, request.user)
-            except service.SubmissionRefused as refused:
-                return assessment_detail(request, ref, pk, problems=refused.problems)
-        return redirect("assessment-detail", ref=case.ref, pk=assessment.pk)
+        try:  # one transaction: the edit is claimed (optimistic concurrency) and saved, or neither
+            with transaction.atomic():
+                if concurrency.FIELD in request.POST:  # the form always sends it; older clients did not
+                    concurrency.claim(assessment, request.POST[concurrency.FIELD])
+                service.save_draft(assessment, content, request.user)
+        except concurrency.StaleEdit:
+            stale = True
+        else:
+            if "submit" in request.POST:
+                try:
+                    service.submit(assessment, request.user)
+                except service.SubmissionRefused as refused:
+                    return assessment_detail(request, ref, pk, problems=refused.problems)
+            return redirect("assessment-detail", ref=case.ref, pk=assessment.pk)
     ctx = service.assessment_context(assessment)
     content = assessment.content()
     blank = {"factor": "", "evidence": ""}
@@ -163,8 +176,10 @@ def assessment_edit(request: HttpRequest, ref: str, pk: int) -> HttpResponse:
                            for f in contradictions(content, ctx)],
         "dash_items": ", ".join(str(i) for i in content["dash_items"]),
         "rosh_in_force": c.ROSH_LEVELS.get(ctx.previous_rosh or "", "not set"),
+        "edit_token": concurrency.token(assessment),
+        "stale_errors": [("#main-content", concurrency.STALE_MESSAGE)] if stale else [],
     }
-    return render(request, "assessments/edit.html", context)
+    return render(request, "assessments/edit.html", context, status=409 if stale else 200)
 
 
 @login_required
@@ -219,6 +234,8 @@ def assessment_version(request: HttpRequest, ref: str, pk: int, number: int) -> 
     previous = assessment.versions.filter(number__lt=number).order_by("-number").first()
     labels = _labels(case, service.document_context(assessment).on)
     lines = diff_contents(previous.content if previous else None, version.content, **labels)
+    write_audit("assessment.viewed", user=request.user, case_ref=case.ref, object_type="risk_assessment",
+                object_id=str(assessment.pk), detail={"version": version.number})
     return render(request, "assessments/version.html", {"case": case, "assessment": assessment, "version": version,
                                                         "previous": previous, "lines": lines})
 
@@ -240,7 +257,7 @@ def assessment_pdf(request: HttpRequest, ref: str, pk: int) -> HttpResponse:
         raise Http404("No such copy") from exc
     write_audit("assessment.document", user=request.user, case_ref=case.ref, object_type="risk_assessment",
                 object_id=str(assessment.pk), detail={"kind": audience.value, "format": "pdf"})
-    return _pdf_response(service.assessment_pdf(assessment, audience.value),
+    return _pdf_response(service.assessment_pdf(assessment, audience.value, user=request.user),
                          f"{case.ref}-risk-assessment-{assessment.pk}-{audience.value}.pdf")
 
 
@@ -250,7 +267,8 @@ def marac_pdf(request: HttpRequest, ref: str, pk: int) -> HttpResponse:
     assessment = _assessment(case, pk)
     write_audit("assessment.document", user=request.user, case_ref=case.ref, object_type="risk_assessment",
                 object_id=str(assessment.pk), detail={"kind": "marac_referral", "format": "pdf"})
-    return _pdf_response(service.marac_pdf(assessment), f"{case.ref}-marac-referral-{assessment.pk}.pdf")
+    return _pdf_response(service.marac_pdf(assessment, user=request.user),
+                         f"{case.ref}-marac-referral-{assessment.pk}.pdf")
 
 
 @login_required
@@ -264,4 +282,6 @@ def plan_action_done(request: HttpRequest, ref: str, action_pk: int) -> HttpResp
         service.complete_plan_action(action, request.user, request.POST.get("note", ""))
     except service.AssessmentError as exc:
         return _list_page(request, case, error=str(exc))
+    if request.POST.get("return_to") == "case":  # marked done from the case page's Risk section
+        return redirect(reverse("case", args=[case.ref]) + "#risk")
     return redirect("assessment-list", ref=case.ref)

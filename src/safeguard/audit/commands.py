@@ -22,6 +22,37 @@ def add_parser(sub: Any) -> None:
                         "(finds entries removed from the end); may be repeated")
     v.add_argument("--no-events", action="store_true", help="skip checking the case event log against the chain")
     v.set_defaults(fn=cmd_audit_verify)
+    a = audit_sub.add_parser("anchor", help="verify the chain against the anchors kept off the database "
+                                            "(SAFEGUARD_AUDIT_ANCHOR_DIR) and, if intact, write a new one")
+    a.add_argument("--dir", help="the anchor directory (default: SAFEGUARD_AUDIT_ANCHOR_DIR)")
+    a.add_argument("--check-only", action="store_true", help="check against earlier anchors; write none")
+    a.add_argument("--json", action="store_true", help="print the result as JSON")
+    a.set_defaults(fn=cmd_audit_anchor)
+
+
+def cmd_audit_anchor(args: argparse.Namespace) -> int:
+    from safeguard.cli import _setup_django
+
+    _setup_django()
+    from safeguard.audit.anchors import AnchorError, anchor_dir, check_and_anchor
+
+    try:
+        run = check_and_anchor(anchor_dir(args.dir), write=not args.check_only)
+    except AnchorError as exc:
+        print(f"safeguard: {exc}", file=sys.stderr)
+        return 2
+    except OSError as exc:
+        print(f"safeguard: the anchor could not be written: {exc}", file=sys.stderr)
+        return 2
+    if args.json:
+        print(json.dumps(run.as_dict(), indent=2))
+    else:
+        for problem in run.problems:
+            print(f"ANCHOR PROBLEM: {problem}")
+        print(describe(run.report))
+        print(f"Checked against {len(run.earlier)} earlier anchor(s)"
+              + (f"; wrote {run.written.name}." if run.written else "; no new anchor written."))
+    return 0 if run.intact else 1
 
 
 def cmd_audit_verify(args: argparse.Namespace) -> int:

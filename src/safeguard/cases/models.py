@@ -221,3 +221,6 @@ class ControlBreach(models.Model):
     on = models.DateField()
     protects = models.ForeignKey(LinkedPerson, null=True, blank=True, on_delete=models.PROTECT)
     reported_by = models.CharField(max_length=20, blank=True)
+
+
+from safeguard.cases.restrictions import CaseRestriction  # noqa: E402,F401  (a model of this app)

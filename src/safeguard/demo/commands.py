@@ -139,6 +139,8 @@ def cmd_demo(args: argparse.Namespace) -> int:
     # The demo always uses its own database, whatever DATABASE_URL says; it holds synthetic people only, so the
     # published development field-encryption key is allowed there (safeguard.victims.crypto).
     os.environ.setdefault("SAFEGUARD_DEV_FIELD_KEY", "1")
+    # Synthetic data on a laptop: sign in with a password only (production has two-factor, docs/security.md).
+    os.environ.setdefault("SAFEGUARD_TWO_FACTOR", "0")
     _setup_django(f"sqlite:///{database}")
     _migrate_quietly()
     from safeguard.cases.models import Case

@@ -70,9 +70,9 @@ def _user(username: str, password: str, *, role: str, unit: DeliveryUnit | None,
 
 @transaction.atomic
 def create_demo_users(password: str, practitioner_code: str | None = None) -> list[SignIn]:
-    """Create (or reset the password of) the six demo users. The practitioner is a PO with a caseload; the
+    """Create (or reset the password of) the seven demo users. The practitioner is a PO with a caseload; the
     SPO manages that PO's team; quality assurance sees the region; partner agencies and the administrator
-    see no case records."""
+    see no case records; the victim-facing worker sees victims' safety records (seeded here, once)."""
     pp = _demo_practitioner(practitioner_code)
     team = pp.team
     unit = team.unit if team is not None else DeliveryUnit.objects.filter(cases__practitioner=pp).first()
@@ -83,6 +83,10 @@ def create_demo_users(password: str, practitioner_code: str | None = None) -> li
     _user("police.demo", password, role="police", unit=unit, name="Police Demo")
     _user("csc.demo", password, role="csc", unit=unit, name="Childrens Services Demo")
     qa_user = _user("qa.demo", password, role="qa", unit=unit, name="Quality Assurance Demo")
+    victim_user = _user("victim.demo", password, role="victim_worker", unit=unit, name="Victim Worker Demo")
+    from safeguard.victims.demo import seed as seed_victims
+
+    victim_case = seed_victims(pp, victim_user)
     _user("admin.demo", password, role="admin", unit=None, name="Admin Demo", is_staff=True)
 
     caseload = Case.objects.filter(practitioner=pp, archived_at=None).count()
@@ -96,6 +100,9 @@ def create_demo_users(password: str, practitioner_code: str | None = None) -> li
                f"{spo_name or 'SPO'} ({team_name}): {Case.objects.visible_to(spo_user).count()} team cases"),
         SignIn("police.demo", "police", "police domestic abuse unit", "no case records (answers requests)"),
         SignIn("csc.demo", "csc", "children's social care", "no case records (answers requests)"),
+        SignIn("victim.demo", "victim_worker", "victim-facing worker",
+               f"victims' safety records in {unit.name if unit is not None else 'the unit'}"
+               + (f" (refuge address on case {victim_case.ref})" if victim_case is not None else "")),
         SignIn("qa.demo", "qa", "quality assurance", f"{Case.objects.visible_to(qa_user).count()} cases in {region}"),
         SignIn("admin.demo", "admin", "administrator", "no case records (user management)"),
     ]

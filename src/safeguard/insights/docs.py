@@ -39,8 +39,11 @@ prints every measure; `--json` prints `{id: {"numerator": n, "denominator": d, "
   done, so an earlier day's figures can be read again from today's record (snapshot measures excepted:
   the stored concern level and practitioner are today's).
 - **Computed by the database.** Every measure is one aggregate query (two for caseload per full-time
-  practitioner) over the stored obligations and the case records, with no per-case computation, so it
-  stays fast for the whole country.
+  practitioner; the measures that count one rule's obligations share a single query) over the stored
+  obligations and the case records, with no per-case computation, so it stays fast for the whole country.
+  The country's and each region's all-time figures are counted once a day after the daily sweep and read
+  from the cache for the rest of that day (ADR 0005, decision 9); every other scope and period is counted
+  when asked.
 
 ## How obligations are judged
 

@@ -64,8 +64,9 @@ def _svg(fig: Figure, chart_id: str, title: str, desc: str) -> str:
         text = text.replace(f'id="{old}"', f'id="{chart_id}-{old}"').replace(f"url(#{old})", f"url(#{chart_id}-{old})")
         text = text.replace(f'xlink:href="#{old}"', f'xlink:href="#{chart_id}-{old}"')
     text = text.replace("'DejaVu Sans'", SVG_FONTS)
-    # matplotlib's one style rule would apply to the whole page: keep it to this chart.
-    text = text.replace("*{stroke-linejoin", f'[data-chart="{chart_id}"] *{{stroke-linejoin')
+    # matplotlib's one inline style rule would need a CSP nonce: the same rule is in app.scss (svg.app-chart).
+    text = re.sub(r"<defs>\s*<style[^>]*>.*?</style>\s*</defs>\s*", "", text, flags=re.S)
+    text = re.sub(r"<style[^>]*>.*?</style>\s*", "", text, flags=re.S)
     opening = re.match(r"<svg[^>]*>", text)
     assert opening is not None
     view_box = re.search(r'viewBox="([^"]+)"', opening.group(0))

@@ -19,19 +19,13 @@ from typing import Any
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+from safeguard.csvsafe import FORMULA_STARTS, formula_safe
+
 FORMATS = {
     "csv": ("text/csv; charset=utf-8", "csv"),
     "xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "xlsx"),
     "pdf": ("application/pdf", "pdf"),
 }
-
-
-def formula_safe(value: Any) -> Any:
-    """A cell's value as a spreadsheet will not run it: text starting with = + - @ tab or CR gets a leading '."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
 
 
 @dataclass

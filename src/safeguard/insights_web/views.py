@@ -21,6 +21,7 @@ from safeguard.insights_web import casesample, data, exports
 from safeguard.insights_web.charts import percent
 from safeguard.insights_web.choosing import Selection, choose
 from safeguard.insights_web.models import ANSWERS, AuditedCase, AuditSample
+from safeguard.victims.redaction import scrub
 
 PDF_CHARTS = ("measures_chart", "concern_chart")
 
@@ -146,7 +147,9 @@ def _cases_export(request: HttpRequest, sel: Selection, m: Measure, part: Part) 
     table = exports.Table("Cases", ["Case reference", "Name", "Practitioner", "Delivery unit", "Concern",
                                     "What was counted"],
                           [[row.case.ref, row.case.name, str(row.case.practitioner or "Not allocated"),
-                            str(row.case.unit), row.case.concern, "; ".join(row.counted)] for row in behind["cases"]])
+                            str(row.case.unit), row.case.concern,
+                            scrub("; ".join(row.counted), case=row.case, user=request.user, channel="export")]
+                           for row in behind["cases"]])
     return exports.Export(f"{m.title}: cases {behind['part_words']}", _about(sel), [table],
                           notes=["Official-sensitive: personal information. Keep it within the service."])
 
@@ -238,7 +241,9 @@ def _may_open(user: Any, sample: AuditSample) -> bool:
 @login_required
 def sample_page(request: HttpRequest, pk: int) -> HttpResponse:
     sample = _sample(request, pk)
-    audited = list(sample.cases.select_related("case", "case__practitioner", "answered_by"))
+    # Only the cases the user may see now (a case restricted since the draw drops out of their sample).
+    audited = list(sample.cases.filter(case__in=Case.objects.visible_to(request.user))
+                   .select_related("case", "case__practitioner", "answered_by"))
     verdicts = casesample.safeguard_verdicts([a.case_id for a in audited],
                                              _period(sample))
     answered = [a for a in audited if a.answered]
@@ -276,6 +281,9 @@ def answer_case(request: HttpRequest, pk: int, ref: str) -> HttpResponse:
     audited = sample.cases.select_related("case").filter(case__ref=ref).first()
     if audited is None or not Case.objects.visible_to(request.user).filter(pk=audited.case_id).exists():
         raise Http404("No such case in this sample")
+    if request.method == "GET":  # the auditor reads the case: it joins the case's access log
+        write_audit("case.viewed", user=request.user, case_ref=audited.case.ref, object_type="case",
+                    object_id=str(audited.case_id), detail={"source": "audit_sample"})
     initial = {q.name: getattr(audited, q.name) for q in casesample.QUESTIONS}
     initial.update({f"{q.name}_comment": getattr(audited, f"{q.name}_comment") for q in casesample.QUESTIONS})
     form = AnswerForm(request.POST if request.method == "POST" else None, initial=initial)

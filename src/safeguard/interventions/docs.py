@@ -32,6 +32,57 @@ def _cell(text: str) -> str:
     return text.replace("|", "\\|")
 
 
+FORMS = [
+    "",
+    "## Who records what: the forms",
+    "",
+    "Every form is a GOV.UK form: each wrong or missing answer is shown against its question and in the error "
+    "summary, and nothing is saved. Each one calls the service function named (so the lifecycle table above, the "
+    "roles in it and `accounts.access` decide who may), in one transaction.",
+    "",
+    "| form | where | who | service |",
+    "|---|---|---|---|",
+    "| Set up a course (intervention, location, places, start date, number of weekly sessions) | Programme queue, "
+    "**Set up a course** (`/interventions/courses/new/`) | SPO, head of unit (their own delivery unit) "
+    "| `create_cohort` |",
+    "| Book a place (someone assessed suitable or waiting, onto a course with a free place) | Course page, **Book a "
+    "place** | SPO, head of unit | `book` (to `scheduled`) |",
+    "| Register for a session (attended / absent, acceptable / absent, unacceptable) | Course page, **Take the "
+    "register** for a session held | SPO, head of unit for the whole course; a practitioner for the cases they "
+    "can see | `record_attendance` |",
+    "| A referral's next step (assessed, not ready, not suitable, start, completion, leaving, withdrawal, place "
+    "cancelled) | Referral page, **What can happen next**: one page per step, offering only the steps the "
+    "lifecycle allows your role | as the lifecycle table | `change_status` |",
+    "| No start needed after \"not suitable\" (rule 16) | Referral page, warning after a practitioner's \"not "
+    "suitable\" | SPO | `close_start_after_not_suitable` (a `manager_decision` event) |",
+    "| Note and lift a suitability exclusion | Interventions for a case, **Note a suitability exclusion** / "
+    "**Lift** | practitioner, SPO | `note_exclusion`, `end_exclusion` |",
+    "| Cancel a course (with who is affected) | Course page, **Cancel the course** | SPO, head of unit "
+    "| `cancel_cohort` |",
+    "| Record a supervision session (practitioner, SPO, date, minutes, cases discussed, decisions, next "
+    "session) | Team capacity, **Record a supervision session** | SPO, head of unit | "
+    "`workforce.oversight.record_supervision` |",
+    "",
+    "**The programme provider's decisions.** Safeguard has no provider role. The programme team's suitability "
+    "assessment, start, attendance, completion report and deselection reach probation as the provider's reports "
+    "(for accredited programmes, the delivery unit's own interventions team); the unit's SPO or head of unit keeps "
+    "the courses (set-up, bookings, registers, cancellations) and the case's practitioner or SPO records each "
+    "decision on the referral, naming the provider's report in the note. Provider staff therefore never see a "
+    "case record, a victim's details or other referrals; a provider role limited to referrals to its own "
+    "interventions would need its own rule in `accounts.access` (not built).",
+    "",
+    "**Rule 16 after \"not suitable\".** The timeline has no suitability event, so rule 16 would keep asking for "
+    "a start. An SPO's \"not suitable\" also records a `manager_decision` about `intervention_start` with the "
+    "reason, which closes rule 16's obligation as waived; after a practitioner's, the referral page asks an SPO "
+    "to record that decision. A later referral (to another intervention) opens rule 16 again.",
+    "",
+    "**Missed sessions and rule 21.** An unacceptable absence on a register is also a `contact` event (kind "
+    "`office`, outcome `unacceptable_absence`) on the case, which rule 21 counts: two in 12 months need an "
+    "enforcement decision. Once recorded it cannot be changed on the register (the case record keeps it); "
+    "attended and acceptable absences stay on the course record only.",
+]
+
+
 def interventions_markdown(workload: Workload = DEFAULT_WORKLOAD) -> str:
     lines = [
         "# Interventions and the workforce",
@@ -84,6 +135,7 @@ def interventions_markdown(workload: Workload = DEFAULT_WORKLOAD) -> str:
         reason = ", ".join(f"`{r}`" for r in t.reasons) or "-"
         lines.append(f"| {('`' + t.from_status + '`') if t.from_status else '(new)'} | `{t.to_status}` | {who} "
                      f"| {('`' + t.event + '`') if t.event else '-'} | {reason} | **{t.label}**: {_cell(t.hint)} |")
+    lines += FORMS
     lines += [
         "",
         "## Caseload weighting and capacity",

@@ -112,12 +112,14 @@ TRANSITIONS: tuple[Transition, ...] = (
                "and review it."),
     Transition("referred", "assessed_not_suitable", PRACTICE, "Not suitable",
                "The programme team found him not suitable: record why, and plan other work (one-to-one toolkit or "
-               "another intervention).", reasons=NOT_SUITABLE_REASONS),
+               "another intervention). Rule 16 stops asking for a start once an SPO records this (or confirms a "
+               "practitioner's).", reasons=NOT_SUITABLE_REASONS),
     _withdraw("referred"),
     Transition("suitable_not_ready", "assessed_suitable", PRACTICE, "Now ready",
                "What stood in the way has been dealt with: he is ready for a place."),
     Transition("suitable_not_ready", "assessed_not_suitable", PRACTICE, "Not suitable after all",
-               "On review he is not suitable: record why, and plan other work.", reasons=NOT_SUITABLE_REASONS),
+               "On review he is not suitable: record why, and plan other work. Rule 16 stops asking for a start "
+               "once an SPO records this (or confirms a practitioner's).", reasons=NOT_SUITABLE_REASONS),
     _withdraw("suitable_not_ready"),
     # Waiting for, and getting, a place.
     Transition("assessed_suitable", "awaiting_allocation", PLACES, "Add to the waiting list",

@@ -148,8 +148,48 @@ def _change(referral: Referral, to_status: str, *, user: Any, checked: bool, on:
         Referral.objects.filter(pk=referral.pk).update(status=to_status)
         if to_status in lifecycle.TERMINAL:
             Enrolment.objects.filter(referral=referral, outcome="").update(outcome="withdrawn", ended_on=day)
+        if to_status == "assessed_not_suitable":
+            _not_suitable_decision(referral, user, day, reason, note, source)
     referral.refresh_from_db()
     return referral
+
+
+def _not_suitable_decision(referral: Referral, user: Any, day: date, reason: str, note: str, source: str) -> None:
+    """An SPO's "not suitable" is also their manager decision about rule 16 (`intervention_start`): the timeline
+    has no event for a suitability assessment, so this is how rule 16 learns to stop asking for a start. A
+    practitioner's "not suitable" leaves rule 16 open until an SPO records that decision (never in the SPO's name
+    by anyone else: see accounts.access.MANAGER_EVENTS)."""
+    staff = getattr(user, "staff", None) if user is not None else None
+    if role_of(user) != "spo" or staff is None:
+        return
+    name = (catalogue.intervention(referral.intervention).name if referral.intervention
+            else catalogue.default_for_programme(referral.programme).name)
+    decision = f"Assessed not suitable for {name} ({reason.replace('_', ' ')})" + (f": {note}" if note else "")
+    record_event(referral.case, {"on": day.isoformat(), "type": "manager_decision", "by": staff.code,
+                                 "about": "intervention_start", "decision": decision}, user=user, source=source)
+
+
+def rule16_open(referral: Referral) -> bool:
+    """Whether the case still has rule 16's `intervention_start` open (after "not suitable": waiting for an SPO)."""
+    from safeguard.oversight.models import OPEN, Obligation
+
+    return Obligation.objects.filter(case_id=referral.case_id, kind="intervention_start", status__in=OPEN).exists()
+
+
+@transaction.atomic
+def close_start_after_not_suitable(referral: Referral, *, user: Any, decision: str,
+                                   on: date | None = None) -> None:
+    """An SPO records the manager decision that stops rule 16 after a practitioner's "not suitable"."""
+    staff = getattr(user, "staff", None)
+    if role_of(user) != "spo" or staff is None:
+        raise PermissionDenied("Only a senior probation officer can record this decision")
+    _check_case(user, referral.case)
+    if referral.status != "assessed_not_suitable":
+        raise InterventionError("This decision is for a referral assessed as not suitable")
+    if not decision.strip():
+        raise InterventionError("Enter the decision and the reasons for it")
+    record_event(referral.case, {"on": _day(on).isoformat(), "type": "manager_decision", "by": staff.code,
+                                 "about": "intervention_start", "decision": decision.strip()}, user=user)
 
 
 def _is_user(user: Any) -> bool:
@@ -333,6 +373,16 @@ def record_attendance(session: Session, referral: Referral, outcome: str, *, use
         raise InterventionError(f"{referral.case.ref} has no place on this course")
     if session.on < place.enrolled_on or (place.ended_on is not None and session.on > place.ended_on):
         raise InterventionError(f"{referral.case.ref} did not hold a place on the course on {session.on:%d %B %Y}")
+    before = Attendance.objects.filter(session=session, enrolment=place).values_list("outcome", flat=True).first()
+    if before == "unacceptable_absence" and outcome != before:
+        raise InterventionError(f"Session {session.number} is already on {referral.case.ref}'s record as an "
+                                "unacceptable absence (a missed appointment for rule 21): it cannot be changed on "
+                                "the register; if it was acceptable after all, record that on the case")
+    if outcome == "unacceptable_absence" and before != outcome:
+        # A missed session is a missed appointment: the timeline's `contact` event (kind `office`, the nearest
+        # the timeline has to a group session) is what rule 21 counts.
+        record_event(referral.case, {"on": session.on.isoformat(), "type": "contact", "kind": "office",
+                                     "outcome": "unacceptable_absence"}, user=user, source="web")
     attendance, _ = Attendance.objects.update_or_create(
         session=session, enrolment=place,
         defaults={"outcome": outcome, "recorded_by": user if _is_user(user) else None})
@@ -342,5 +392,5 @@ def record_attendance(session: Session, referral: Referral, outcome: str, *, use
 
 
 __all__ = ["Affected", "InterventionError", "TransitionError", "TransitionNotPermitted", "active_exclusions", "book",
-           "cancel_cohort", "change_status", "complete_cohort", "create_cohort", "end_exclusion", "note_exclusion",
-           "record_attendance", "refer", "start_cohort"]
+           "cancel_cohort", "change_status", "close_start_after_not_suitable", "complete_cohort", "create_cohort",
+           "end_exclusion", "note_exclusion", "record_attendance", "refer", "rule16_open", "start_cohort"]

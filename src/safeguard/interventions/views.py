@@ -69,6 +69,7 @@ def queue(request: HttpRequest) -> HttpResponse:
         "gaps": [{"key": key, "title": queries.GAP_REASONS[key], "rows": rows} for key, rows in found.items()],
         "gap_count": sum(len(rows) for rows in found.values()),
         "cohorts": queries.cohorts_for(queries.units_of(request.user)),
+        "can_set_up": role_of(request.user) in lifecycle.PLACES,
     }
     return render(request, "interventions/queue.html", context)
 
@@ -124,6 +125,8 @@ def referral_page(request: HttpRequest, pk: int) -> HttpResponse:
         "status": lifecycle.status(referral.status) if referral.status in lifecycle.STATUS_CODES else None,
         "wait": wait, "waiting_days": wait.waiting_days(today), "history": list(referral.transitions.all()),
         "steps": steps, "errors": errors, "today": today,
+        "needs_decision": referral.status == "assessed_not_suitable" and service.rule16_open(referral),
+        "can_decide": role == "spo",
     }
     return render(request, "interventions/referral.html", context, status=400 if errors else 200)
 
@@ -157,6 +160,7 @@ def case_page(request: HttpRequest, ref: str) -> HttpResponse:
                       .order_by("-referred_on", "-id")],
         "can_refer": role in lifecycle.find(lifecycle.START, "referred").roles,
         "eligible": [r.intervention for r in results if r.eligible],
+        "factors": list(case.suitability_factors.filter(ended_on=None)),
     }
     return render(request, "interventions/case.html", context, status=400 if errors else 200)
 
@@ -189,6 +193,7 @@ def course_page(request: HttpRequest, pk: int) -> HttpResponse:
         "hidden_places": sum(1 for p in places if p.enrolment.referral.case_id not in visible),
         "sessions": list(cohort.sessions.all()),
         "can_cancel": role in lifecycle.PLACES and cohort.state in {"planned", "running"},
+        "can_book": role in lifecycle.PLACES and cohort.state in {"planned", "running"},
         "cancel_reasons": [(r, _words(r)) for r in Cohort.CANCEL_REASONS],
     }
     return render(request, "interventions/course.html", context, status=400 if errors else 200)

@@ -70,6 +70,19 @@ def evaluate_case(case: Case, as_of: date | None = None) -> Evaluation:
     return outcome
 
 
+def evaluate_locked(case: Case, rows: list[tuple[int, int, date, str, dict[str, Any]]], as_of: date | None = None
+                    ) -> Evaluation:
+    """evaluate_case for record_event, which has already locked `case` (and saved it) and read its event log
+    (`rows`: pk, seq, on, type, payload in seq order): the same work without reading them again, in the caller's
+    transaction."""
+    day = as_of or today()
+    outcome = evaluate_many([case.pk], day, savepoint=False, locked={case.pk: case},
+                            logs={case.pk: rows})[case.pk]
+    if isinstance(outcome, Exception):
+        raise outcome
+    return outcome
+
+
 FIELDS = ["rule", "kind", "policy_version", "opened", "due", "status", "reason", "closed_on", "closed_by_id",
           "closed_note", "immediate", "critical", "overdue_at_once"]
 
@@ -123,10 +136,15 @@ def plan_reconcile(case_id: int, result: Evaluation, stored_rows: list[Obligatio
 CASE_FIELDS = ("concern", "next_due", "evaluated_on", "wake_on", "da_since")
 
 
-def evaluate_many(case_ids: list[int], as_of: date, *, savepoint: bool = True) -> dict[int, Evaluation | Exception]:
+def evaluate_many(case_ids: list[int], as_of: date, *, savepoint: bool = True, locked: dict[int, Case] | None = None,
+                  logs: dict[int, list[tuple[int, int, date, str, dict[str, Any]]]] | None = None
+                  ) -> dict[int, Evaluation | Exception]:
     """evaluate_case for many cases in one transaction, with a handful of queries in all: the same stored
     obligations, case fields and outbox events as evaluating each in turn. The cases are locked (as
     record_event locks one) so an event recorded meanwhile waits, then re-evaluates its case after this.
+
+    `locked` and `logs` (record_event's path): the cases already locked by the caller in this transaction, and
+    their event logs already read; then neither is read again.
 
     Returns each case's evaluation, or the exception its evaluation raised (nothing is stored for it)."""
     from safeguard.api.models import OutboxEvent
@@ -135,13 +153,19 @@ def evaluate_many(case_ids: list[int], as_of: date, *, savepoint: bool = True) -
     policy = active_policy()
     outcome: dict[int, Evaluation | Exception] = {}
     with transaction.atomic(savepoint=savepoint):
-        cases = list(Case.objects.select_for_update().filter(pk__in=case_ids).order_by("pk")
-                     .only("pk", "ref", "born", "gender", *CASE_FIELDS))
+        if locked is not None:
+            cases = [locked[pk] for pk in sorted(case_ids)]
+        else:
+            cases = list(Case.objects.select_for_update().filter(pk__in=case_ids).order_by("pk")
+                         .only("pk", "ref", "born", "gender", *CASE_FIELDS))
         events: dict[int, list[tuple[int, int, date, str, dict[str, Any]]]] = {c.pk: [] for c in cases}
-        for pk, case_id, seq, on, kind, payload in (CaseEvent.objects.filter(case_id__in=case_ids)
-                                                    .order_by("case_id", "seq")
-                                                    .values_list("pk", "case_id", "seq", "on", "type", "payload")):
-            events[case_id].append((pk, seq, on, kind, payload))
+        if logs is not None:
+            events.update({pk: list(logs[pk]) for pk in events})
+        else:
+            for pk, case_id, seq, on, kind, payload in (CaseEvent.objects.filter(case_id__in=case_ids)
+                                                        .order_by("case_id", "seq")
+                                                        .values_list("pk", "case_id", "seq", "on", "type", "payload")):
+                events[case_id].append((pk, seq, on, kind, payload))
         stored: dict[int, list[Obligation]] = {c.pk: [] for c in cases}
         for row in Obligation.objects.filter(case_id__in=case_ids).order_by("pk"):
             stored[row.case_id].append(row)

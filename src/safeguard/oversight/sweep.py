@@ -163,5 +163,10 @@ def escalate(day: date) -> tuple[int, int]:
 
 
 def scheduled_sweep() -> dict[str, object]:
-    """The job django-q2 runs every day."""
-    return sweep().as_dict()
+    """The job django-q2 runs every day; then it counts the country's and regions' dashboard measures for the day
+    (safeguard.ops.measure_cache: a national dashboard reads them instead of aggregating every case)."""
+    from safeguard.ops.measure_cache import fill
+
+    result = sweep().as_dict()
+    fill(today())
+    return result

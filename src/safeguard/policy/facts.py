@@ -121,22 +121,27 @@ class CaseFacts:
     def people(self) -> dict[str, Person]:
         people: dict[str, Person] = {}
         for e in self.events:
-            if e.type == "person_added":
-                people[e.data["ref"]] = Person(
-                    ref=e.data["ref"],
-                    relationship=e.data.get("relationship") or "other",
-                    added_on=e.on,
-                    born=_as_date(e.data.get("born")),
-                    gender=e.data.get("gender"),
-                    lives_with_case=bool(e.data.get("lives_with_case")),
-                    victim=bool(e.data.get("victim")),
-                )
-            elif e.type == "child_born":
-                people[e.data["ref"]] = Person(
-                    ref=e.data["ref"], relationship="child", added_on=e.on, born=e.on,
-                    lives_with_case=any(p in self.household_on(e.on) for p in e.get("parents", [])),
-                )
+            if e.type in {"person_added", "child_born"}:
+                person = self.person_from(e)
+                people[person.ref] = person
         return people
+
+    def person_from(self, e: Event) -> Person:
+        """The person a `person_added` or `child_born` event adds."""
+        if e.type == "person_added":
+            return Person(
+                ref=e.data["ref"],
+                relationship=e.data.get("relationship") or "other",
+                added_on=e.on,
+                born=_as_date(e.data.get("born")),
+                gender=e.data.get("gender"),
+                lives_with_case=bool(e.data.get("lives_with_case")),
+                victim=bool(e.data.get("victim")),
+            )
+        return Person(
+            ref=e.data["ref"], relationship="child", added_on=e.on, born=e.on,
+            lives_with_case=any(p in self.household_on(e.on) for p in e.get("parents", [])),
+        )
 
     def person(self, ref: str) -> Person | None:
         return self.people.get(ref)

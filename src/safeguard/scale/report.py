@@ -59,37 +59,66 @@ benchmark drops and rebuilds only databases whose names start with `safeguard_be
 NOTES = """
 ## Reading these figures
 
-- **The machine was saturated.** The small-scale runs shared two cores with other engineers' test
-  suites (load average 5–12 across the runs: three to six runnable processes per core; each figure's own
-  load average is in docs/bench/small.json). Every rate and latency is depressed by that, and varies
-  run to run. Other runs in the same session: bulk load 161,112 events in 39.6 s (4,068 events/s, load
-  about 6; the 180 s above was at about 11); full sweep 28.8 s in two processes and 44.5 s in one; all 22
-  measures 0.86 s; the obligation set by the ORM 190 ms against 92 ms by hand-written SQL (ratio 2.07);
-  scale-out 10.3 against 12.7 requests/s (1.23×).
-- **Pages**: under this load the web workers got a fraction of a core; the page figures are dominated by
-  queueing for the CPU. In process, one caseload page (62 cases) takes 12 queries (3 ms of database time,
-  plan in ADR 0005) and about 200 ms, of which two thirds is template rendering; a case page 35 queries.
-  The pages are CPU-bound in the templates, not in the database: with no pause between requests one
-  worker process serves 4–10 caseload pages a second here, i.e. 100–250 ms of CPU a page, where 50 users
-  reading a page a second need about 20 ms.
-- **Re-evaluation** is `record_event` whole (23 queries: lock, validation look-ups, the event,
-  projection, outbox, audit chain, and the evaluation), not only the engine.
-- **Import** through `record_event` is one transaction per case with about 20 queries per event; the bulk
-  path (`safeguard synth --database`) is the fast way to load data (decision 1 of ADR 0005).
+- **The machine was saturated, more so for the second session's run.** The first small-scale run (the
+  session that built the benchmark) had a load average of 5–8 on two cores; the second (the performance
+  session, whose figures the table now shows) ran while seven other engineers ran their test suites: load
+  average 13–19, seven to ten runnable processes per core. Every rate and latency in the table is depressed
+  by that, so the table cannot be compared with the first run. The comparisons that can be made are
+  below: the old code and the new, run alternately in one process on the same dataset and load. In the
+  table, synth and scaleout are still the first run's (load 5–8); sweep, re-evaluation, measures and import
+  are the second run's at load 12–16, and the pages at load 22 (a browser test suite was running too: the
+  five web workers served 3.5 requests a second in all, so the page times are queueing for a core). Each
+  figure's own time and load average are in docs/bench/small.json. The second session's bulk load (not in
+  the table) took 93 s for the same 161,112 events (1,724 events/s) at load 2–7.
+- **First run (before the performance work, load 5–8)**: sweep 203 cases/s (24.6 s); re-evaluation p50 58
+  ms, p95 140 ms; caseload server p95 1.5 s and case page 2.4 s under 50 users; the obligation measure set
+  by the ORM 2.1–3.4× the hand-written SQL, all 22 measures 0.86–0.98 s; import 22–49 events/s.
+
+### Old code against new, same load (in process, PostgreSQL, load average 13–15)
+
+| what | before | after |
+| --- | --- | --- |
+| `record_event` of one contact: queries | 23 | 14 (budget test: 18 with the evaluation's writes) |
+| `record_event` CPU p50 / wall p50 | 14.8–16.5 ms / 72–95 ms | 7.4–12.3 ms / 48–64 ms |
+| caseload page (62 cases): queries, CPU p50 | 12, 102 ms | 12, 44 ms |
+| case page: queries, CPU p50 | 91, 256–326 ms | 51, 86–88 ms |
+| policy engine alone (300 synthetic cases) | 354 cases per CPU-second | 630–770 (identical obligations) |
+| a sweep chunk (`evaluate_many`, 500 cases) | 428–442 cases per CPU-second | 469–536 |
+| obligation measures, ORM (SQL 140–190 ms) | 9 queries, 541–1,210 ms | 1 query, 488–657 ms |
+
+- **Pages**: most of a page's CPU was govuk-frontend-django building and compiling a Jinja environment for
+  every component (skip link, service navigation, back link): about 60 ms a page. They are now plain
+  Django templates with the same markup (`web/components/`). The case page asked the access rules once
+  per event type (42 queries); `access.recordable_event_types` decides once.
+- **Re-evaluation** is `record_event` whole: the lock, one read of the case's log (its last date and seq
+  for validation, and the events for the evaluation), the staff member (kept for the projection), the event,
+  projection, case and outbox writes, the stored obligations and staff, the evaluation's writes, and the
+  audit chain (lock, head, entry), with one savepoint instead of four. Under the load above the wall time
+  is mostly waiting for a core.
+- **Sweep**: the policy engine is about half of a sweep chunk's CPU; the rest is reading and writing the
+  rows (Django model instances for about 20 obligations per case, JSON decoding of the events). Making
+  victim safety (rule 18) linear doubled the engine, but the chunk only by 10–20%.
+- **Import** through `record_event` is one transaction per case with about 11 queries per event (no
+  evaluation per event); the bulk path (`safeguard synth --database`) is the fast way to load data
+  (decision 1 of ADR 0005).
 
 ## What was not run, and what is not met
 
-- The **national scale** (250,000 cases, about 8 million events) was not run in the session that built the
-  benchmark: on these shared cores the bulk load alone would take 30–60 minutes and the full sweep
-  longer, and the session had a hard time limit. Run `make bench BENCH_SCALE=national` on a quiet
-  machine. The per-case rates above are what scale; a practitioner's caseload (about 40–60 cases) is the
-  same size at both scales, and the plans in ADR 0005 are bounded by one case or one practitioner.
-- Targets not met at small scale on this machine: full sweep (needs about 4,200 cases/s; the policy
-  engine is now most of the sweep's time), one-event re-evaluation p95 ≤ 20 ms, page p95s, timeline import
-  ≥ 2,000 events/s through `record_event`, and the national dashboard (aggregation grows with the data:
-  the decision is a per-day cache of each scope's results, filled by the sweep; not built yet).
+- The **national scale** (250,000 cases, about 8 million events) has not been run: on these shared cores
+  the bulk load alone takes 30–60 minutes and the full sweep longer. On a quiet machine:
+  `make bench BENCH_SCALE=national` (or `.venv/bin/safeguard bench --scale national --json`), which drops
+  and rebuilds `safeguard_bench`, loads the dataset, then runs every figure; expect one to two hours.
+- Targets still not met at small scale on this machine: full sweep (needs about 4,200 cases/s; a quiet
+  core does about 500 per second per process, so two processes would need about four times more), one-event
+  re-evaluation p95 ≤ 20 ms (7–12 ms of CPU, the rest waits for the database and a core), page p95s under 50
+  users (44 and 87 ms of CPU a page: two cores serve about 30 pages a second, 50 users ask for about 50),
+  timeline import ≥ 2,000 events/s through `record_event` (the bulk loader does 1,700–4,000), and the
+  measures within 2× of SQL (2.6–3.5× here). The national dashboard's answer is the daily cache
+  (`safeguard.ops.measure_cache`): the sweep counts the country and each region once a day, and those
+  dashboards read it.
 - Timed assertions are never made by the tests: `safeguard bench --scale tiny --json` runs every figure on
-  30 cases in the test suite to check the shape of its output only.
+  30 cases in the test suite to check the shape of its output only; `tests/scale/test_query_budgets.py`
+  holds the query counts.
 """
 
 

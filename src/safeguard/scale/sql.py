@@ -12,15 +12,22 @@ from typing import Any
 
 from django.db import connections, router
 
-from safeguard.insights.measures import MEASURES, ObligationCounter, Result
+from safeguard.insights.measures import MEASURES, ObligationCounter, Result, count_obligation_measures
 from safeguard.insights.scope import ALL_TIME, COUNTRY
 
 
 def obligation_measures() -> list[tuple[str, ObligationCounter]]:
-    return [(m.id, m.counter) for m in MEASURES if isinstance(m.counter, ObligationCounter)]
+    return [(m.id, m.counter) for m in MEASURES if type(m.counter) is ObligationCounter]
 
 
 def obligation_measures_orm(as_of: date) -> dict[str, tuple[int, int]]:
+    """As the dashboards count them (insights.measures.compute_all): one ORM aggregate for the set."""
+    results: dict[str, Result] = count_obligation_measures(dict(obligation_measures()), COUNTRY, ALL_TIME, as_of)
+    return {measure_id: (int(r.numerator), int(r.denominator)) for measure_id, r in results.items()}
+
+
+def obligation_measures_one_by_one(as_of: date) -> dict[str, tuple[int, int]]:
+    """Each measure's own query (ObligationCounter.count), as the dashboards counted them before issue 11."""
     found = {}
     for measure_id, counter in obligation_measures():
         result: Result = counter.count(COUNTRY, ALL_TIME, as_of)

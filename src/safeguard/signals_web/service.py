@@ -21,6 +21,7 @@ from safeguard.signals import Signal, detect
 from safeguard.signals.detector import sentence_span
 from safeguard.signals.suggestions import suggestion_for
 from safeguard.signals_web.models import SignalDecision
+from safeguard.victims.redaction import scrub
 from safeguard.web import labels
 
 RECENT_DAYS = 120  # how far back the panel reads
@@ -104,6 +105,9 @@ def suggestions_in(event: CaseEvent) -> list[Suggestion]:
     text = event.payload.get(field) if field else None
     if not isinstance(text, str) or not text.strip():
         return []
+    # Excerpts and prefilled answers come from this text: a never-disclose address typed into it is
+    # withheld first (no one who works on suggestions may see one: safeguard.victims.redaction).
+    text = scrub(text, case=event.case, user=None, channel="page")
     by_kind: dict[str, list[Signal]] = {}
     for signal in detect(text):
         by_kind.setdefault(signal.kind, []).append(signal)

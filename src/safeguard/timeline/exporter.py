@@ -12,7 +12,12 @@ from safeguard.workforce.models import Staff
 
 def export_case(case: Case) -> dict[str, Any]:
     """The case as a `safeguard-timeline/1` document; importing it gives the same events."""
-    events = [dict(e.payload) for e in case.events.order_by("seq")]
+    from safeguard.victims.redaction import scrub_payload
+
+    # An export leaves the service: a never-disclose address typed into a note is withheld (nobody's export
+    # may carry one), so re-importing gives the same events with that text withheld.
+    events = [scrub_payload(dict(e.payload), case=case, user=None, channel="export")
+              for e in case.events.order_by("seq")]
     codes = sorted({e[f] for e in events for f in STAFF_FIELDS if isinstance(e.get(f), str)})
     staff = [
         {"ref": s.code, "grade": s.grade, "qualified_on": s.qualified_on.isoformat() if s.qualified_on else None,

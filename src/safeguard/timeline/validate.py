@@ -222,6 +222,8 @@ def load_file(path: str | Path) -> Timeline:
         text = Path(path).read_text(encoding="utf-8")
     except OSError as exc:
         raise TimelineError(source, "", f"cannot read the file: {exc.strerror}") from None
+    except UnicodeDecodeError as exc:
+        raise TimelineError(source, f"byte {exc.start}", "not UTF-8 text (save the file as UTF-8)") from None
     try:
         doc = json.loads(text)
     except json.JSONDecodeError as exc:

@@ -10,6 +10,9 @@ Two questions, both answered from safeguard.accounts.access:
   refuge address leaks: someone types it into a summary. Scrubbing is case-insensitive and ignores
   differences in spaces and punctuation.
 
+`scrub_payload(value, case=, user=, channel=)` scrubs every string in an event's payload (or any list or dict):
+the case page's timeline, the API's event payloads and the timeline export use it.
+
 `detail_text(detail, user=, channel=)` shows one contact detail (withheld when marked never disclose and the
 user or channel is not entitled). Channels: "page", "export", "pdf", "api", "email".
 """
@@ -41,6 +44,16 @@ def never_disclose_values(case: Any) -> list[str]:
     return [d.value.unseal() for d in details if d.value]
 
 
+def detail_values(case: Any) -> list[tuple[Any, str]]:
+    """Every contact detail on the case's victims' and children's records (removed ones too) with its plain
+    text, for documents to scrub from their free text what their reader may not see. Whether a value is shown
+    is decided by may_show_detail, never by the caller holding the text."""
+    from safeguard.victims.models import ContactDetail
+
+    details = ContactDetail.objects.filter(record__case_id=case.pk).select_related("record__person", "record__case")
+    return [(d, d.value.unseal()) for d in details if d.value]
+
+
 def _pattern(value: str) -> re.Pattern[str] | None:
     words = [w for w in _NOT_WORD.split(value) if w]
     if not words:
@@ -66,6 +79,29 @@ def scrub(text: Any, *, case: Any, user: Any, channel: str, values: list[str] | 
     if not plain or can_reveal_never_disclose(user, case, channel):
         return plain
     return scrub_values(plain, never_disclose_values(case) if values is None else values)
+
+
+def scrub_payload(value: Any, *, case: Any, user: Any, channel: str, values: list[str] | None = None) -> Any:
+    """An event's payload (or any list/dict of text) with scrub() applied to every string in it: the one way a
+    case event's free text (a note, information received, an answer's summary) reaches a page, an export, a
+    PDF or an API response. Returns a copy; the stored event is not changed."""
+    _check_channel(channel)
+    if can_reveal_never_disclose(user, case, channel):
+        return value
+    hidden = never_disclose_values(case) if values is None else values
+    if not hidden:
+        return value
+
+    def clean(item: Any) -> Any:
+        if isinstance(item, str):
+            return scrub_values(item, hidden)
+        if isinstance(item, list | tuple):
+            return [clean(v) for v in item]
+        if isinstance(item, dict):
+            return {k: clean(v) for k, v in item.items()}
+        return item
+
+    return clean(value)
 
 
 def show(value: Sealed | str | None, *, user: Any, case: Any, channel: str, sensitive: bool = True) -> str:

@@ -16,12 +16,11 @@ from safeguard.accounts.access import can_see_victims, role_of, victim_records_v
 from safeguard.audit.log import write_audit
 from safeguard.audit.models import AuditEntry
 from safeguard.cases.models import Case
+from safeguard.csvsafe import cell_text
 from safeguard.timeline.validate import TimelineError
 from safeguard.victims import actions, forms
 from safeguard.victims.models import ContactDetail, VictimRecord
 from safeguard.victims.redaction import detail_text, show
-
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def _case(request: HttpRequest, ref: str) -> Case:
@@ -136,12 +135,13 @@ def access_log(request: HttpRequest, pk: int) -> HttpResponse:
     record = _record(request, pk)
     entries = (AuditEntry.objects.filter(object_type="victim_record", object_id=str(record.pk))
                .select_related("user").order_by("-seq")[:500])
+    write_audit("victim.access_log_viewed", user=request.user, case_ref=record.case.ref,
+                object_type="victim_record", object_id=str(record.pk))
     return render(request, "victims/access_log.html", {"record": record, "case": record.case, "entries": entries})
 
 
 def _cell(value: Any) -> str:
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(FORMULA_START) else text
+    return cell_text(value)  # formula-safe (safeguard.csvsafe)
 
 
 @login_required

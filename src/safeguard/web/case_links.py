@@ -6,7 +6,13 @@ from typing import Any
 
 from django.urls import reverse
 
-from safeguard.accounts.access import can_see_victims, role_of, teams_overseen
+from safeguard.accounts.access import (
+    can_restrict,
+    can_see_case_access_log,
+    can_see_victims,
+    role_of,
+    teams_overseen,
+)
 
 STAFF_ROLES = frozenset({"practitioner", "spo", "head", "qa"})
 
@@ -28,4 +34,10 @@ def case_links(user: Any, case: Any) -> list[dict[str, str]]:
     if teams_overseen(user).exists():
         links.append({"href": reverse("workforce-allocate", args=[case.ref]), "text": "Allocate",
                       "hint": "Who in the team fits this case, and their capacity"})
+    if can_see_case_access_log(user, case):
+        links.append({"href": reverse("case-access-log", args=[case.ref]), "text": "Who looked at this case",
+                      "hint": "Every opening and change of the case, newest first"})
+    if can_restrict(user, case):
+        links.append({"href": reverse("case-restriction", args=[case.ref]), "text": "Restrict access",
+                      "hint": "Keep named staff out of this case, or open it only to named staff"})
     return links

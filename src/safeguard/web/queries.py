@@ -285,4 +285,21 @@ def team_overview(user: Any, team: Team) -> dict[str, Any]:
         "waivers": list(Obligation.objects.filter(case__in=cases, status="waived").select_related("case")
                         .order_by("-closed_on")[:50]),
         "staff": list(staff),
+        "overdue_actions": overdue_actions(cases, today()),
     }
+
+
+def overdue_actions(cases: Any, day: date) -> list[dict[str, Any]]:
+    """Overdue risk-plan actions and probation's MARAC actions on these cases: kept beside the engine's
+    obligations (safeguard.assessments, safeguard.agencies), so listed here for the manager. No action text:
+    it can hold what an SPO may not see, and the case page shows it scrubbed."""
+    from safeguard.agencies.models import MaracAction
+    from safeguard.assessments.models import PlanAction
+
+    plan = (PlanAction.objects.filter(case__in=cases, status="open", due_on__lt=day)
+            .select_related("case", "case__practitioner"))
+    marac = (MaracAction.objects.filter(referral__case__in=cases, owner="probation", done_on=None, due_on__lt=day)
+             .select_related("referral__case", "referral__case__practitioner"))
+    rows = [{"case": a.case, "what": "Risk management plan action", "due": a.due_on} for a in plan]
+    rows += [{"case": a.referral.case, "what": "MARAC action for probation", "due": a.due_on} for a in marac]
+    return sorted(rows, key=lambda r: (r["due"], r["case"].ref))

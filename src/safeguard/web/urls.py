@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from safeguard.web.views import auth, case, caseload, record, team
+from safeguard.web.views import access_log, auth, case, caseload, record, restriction, team
 
 urlpatterns = [
     path("", auth.home, name="home"),
@@ -12,5 +12,7 @@ urlpatterns = [
     path("team/", team.team_page, name="team"),
     path("cases/<str:ref>/", case.case_page, name="case"),
     path("cases/<str:ref>/record/", record.record_menu, name="record-menu"),
+    path("cases/<str:ref>/restriction/", restriction.restriction_page, name="case-restriction"),
+    path("cases/<str:ref>/access-log/", access_log.access_log_page, name="case-access-log"),
     path("cases/<str:ref>/record/<slug:event_type>/", record.record, name="record"),
 ]

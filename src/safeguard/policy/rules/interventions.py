@@ -121,7 +121,8 @@ def intervention_referral(ctx: RuleContext) -> Iterator[Obligation]:
       title="A referral turns into a programme start",
       trigger="A referral with no programme start; a programme cancelled or left",
       deadline="12 weeks from the referral; at once after a cancellation or leaving the programme",
-      discharge="Programme started (a cancellation or leaving re-opens it)",
+      discharge="Programme started (a cancellation or leaving re-opens it); or a manager decision about "
+                "`intervention_start` with reasons (as when the programme team finds him not suitable)",
       source="HMI Probation domestic abuse thematic 2018: courses cancelled, a seven-month wait, then a "
              "new assault")
 def intervention_start(ctx: RuleContext) -> Iterator[Obligation]:
@@ -132,6 +133,12 @@ def intervention_start(ctx: RuleContext) -> Iterator[Obligation]:
     "at once": due that working day (setting `reopen_working_days`), so overdue from the next. Any
     `programme_started` (or a completion recorded without a start) discharges it. Enforcement for
     leaving through non-attendance is rule 21's question, not this one's.
+
+    The timeline has no event for a suitability assessment, so "not suitable" reaches the rule as a
+    `manager_decision` about `intervention_start` (the timeline's general waiver): it closes the open
+    obligation as waived with the decision's reasons, and a later referral (to another intervention)
+    opens a new one. The decision is handled here, in event order, rather than by the engine's
+    waivers, so that a referral after it is followed again.
     """
     facts = ctx.facts
     open_obligation: Obligation | None = None
@@ -151,6 +158,11 @@ def intervention_start(ctx: RuleContext) -> Iterator[Obligation]:
         elif event.type in {"programme_started", "programme_completed"}:
             if open_obligation is not None:
                 yield ctx.discharge(open_obligation, event)
+                open_obligation = None
+        elif event.type == "manager_decision" and event.get("about") == "intervention_start":
+            if open_obligation is not None:
+                note = f"{event.get('decision', '')} ({event.get('by', 'manager')})".strip()
+                yield open_obligation.close(event.on, "waived", event.seq, note)
                 open_obligation = None
         elif event.type in {"programme_cancelled", "programme_left"}:
             due = ctx.working_days(event.on, ctx.setting("reopen_working_days", event.on))

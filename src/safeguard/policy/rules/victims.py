@@ -7,7 +7,7 @@ from datetime import date
 
 from safeguard.policy.calendar import add_months, long_date
 from safeguard.policy.engine import RuleContext, rule
-from safeguard.policy.facts import CaseFacts, Event, Person
+from safeguard.policy.facts import HIGH_ROSH, CaseFacts, Event, Person
 from safeguard.policy.obligations import Obligation
 from safeguard.policy.rules.interventions import programme_name, programme_ordered
 
@@ -141,6 +141,94 @@ def _safety_contact(facts: CaseFacts, ref: str, after: Event) -> Event | None:
                  if e.seq > after.seq and e.get("ref") == ref and e.get("by") in SAFETY_WORKERS), None)
 
 
+class _DayStates:
+    """Rule 18's reads of the case as it stood at the end of each event's day (RoSH, programme, people at risk),
+    built in one pass over the events. Reading them afresh for every event (`_safety_need`, `_people_at_risk`)
+    made the rule quadratic in a case's events; the answers are the same (tests/policy, tests/replay).
+    Only for an event log in date order (as stored logs are); `ordered()` says whether it applies."""
+
+    def __init__(self, facts: CaseFacts):
+        self.facts = facts
+        self.victims = facts.victims()
+        self.contacts = facts.of_type("victim_contact")
+
+    @staticmethod
+    def ordered(facts: CaseFacts) -> bool:
+        events = facts.events
+        return all(a.on <= b.on and a.seq < b.seq for a, b in zip(events, events[1:], strict=False))
+
+    def days(self) -> Iterator[tuple[list[Event], _DayState]]:
+        """Each day's events with the state at the end of that day."""
+        state = _DayState()
+        events = self.facts.events
+        i = 0
+        while i < len(events):
+            day = events[i].on
+            j = i
+            while j < len(events) and events[j].on == day:
+                state.apply(self.facts, events[j])
+                j += 1
+            yield list(events[i:j]), state
+            i = j
+
+
+class _DayState:
+    """What rule 18 reads off the events up to the end of a day (see the functions it replaces above)."""
+
+    def __init__(self) -> None:
+        self.rosh: str | None = None
+        self.start: Event | None = None
+        self.since_start: list[Event] = []  # programme events recorded after the start
+        self.people: dict[str, Person] = {}
+        self.sentence_victims: dict[str, None] = {}  # victims named by sentences, in order
+        self.incident_victims: dict[str, None] = {}  # victims of domestic police incidents, in order
+        self.partners: set[str] = set()
+
+    def apply(self, facts: CaseFacts, e: Event) -> None:
+        if e.type in {"assessed", "reviewed"} and e.get("rosh"):
+            self.rosh = e.data["rosh"]
+        if e.type in {"sentenced", "released"}:
+            self.start, self.since_start = e, []
+        elif e.type in {"referred", "programme_started", "programme_completed"}:
+            self.since_start.append(e)
+        if e.type in {"person_added", "child_born"}:
+            person = facts.person_from(e)
+            self.people[person.ref] = person
+        if e.type == "sentenced":
+            for ref in (e.get("offence") or {}).get("victims") or []:
+                self.sentence_victims[ref] = None
+        elif e.type == "police_incident" and e.get("victim") and e.get("domestic"):
+            self.incident_victims[e.data["victim"]] = None
+        if e.type == "person_added" and e.data.get("relationship") == "partner" or e.type == "relationship_started":
+            self.partners.add(e.data["ref"])
+        elif e.type == "relationship_ended":
+            self.partners.discard(e.data["ref"])
+
+    def programme(self, with_partner_work: Collection[str]) -> str | None:
+        programme = programme_ordered(self.start) if self.start is not None else None
+        for event in self.since_start:
+            if event.type in {"referred", "programme_started"} and event.get("programme", "other") in with_partner_work:
+                programme = event.get("programme", "other")
+            elif event.type == "programme_completed":
+                programme = None
+        return programme
+
+    def safety_need(self, with_partner_work: Collection[str]) -> str | None:
+        if self.rosh in HIGH_ROSH:
+            return f"the risk of serious harm is {str(self.rosh).replace('_', ' ')}"
+        programme = self.programme(with_partner_work)
+        if programme is not None:
+            return f"the case is on {programme_name(programme)}"
+        return None
+
+    def people_at_risk(self, day: date) -> list[Person]:
+        victims = dict.fromkeys([p.ref for p in self.people.values() if p.victim] + list(self.sentence_victims)
+                                + list(self.incident_victims))
+        refs = dict.fromkeys([r for r in victims if r in self.people] + sorted(self.partners))
+        people = [self.people.get(ref) for ref in refs]
+        return [p for p in people if p is not None and p.is_adult_on(day)]
+
+
 @rule(18, "victim-safety", "victim_safety",
       title="Victims and partners have safety contact from a specialist worker",
       trigger="A known victim or current partner of a DA case on a programme or with RoSH high or very high",
@@ -162,13 +250,17 @@ def victim_safety(ctx: RuleContext) -> Iterator[Obligation]:
     if facts.da_since is None:
         return
     latest: dict[str, Event | None] = {}  # per person: what discharged their latest obligation (None: still open)
-    for event in facts.events:
-        if event.on < facts.da_since:
-            continue
-        need = _safety_need(facts, event.on, ctx.setting("partner_work_programmes", event.on))
+    states = _DayStates(facts) if _DayStates.ordered(facts) else None
+    for event, state in _events_with_state(facts, states):
+        with_partner_work = ctx.setting("partner_work_programmes", event.on)
+        if state is None:
+            need = _safety_need(facts, event.on, with_partner_work)
+        else:
+            need = state.safety_need(with_partner_work)
         if need is None:
             continue
-        for person in _people_at_risk(facts, event.on):
+        people = _people_at_risk(facts, event.on) if state is None else state.people_at_risk(event.on)
+        for person in people:
             if person.ref in latest:
                 done = latest[person.ref]
                 if event.type != "reviewed" or done is None or done.seq > event.seq:
@@ -177,16 +269,46 @@ def victim_safety(ctx: RuleContext) -> Iterator[Obligation]:
             else:
                 because = need
             due = ctx.working_days(event.on, ctx.setting("deadline_working_days", event.on))
-            who = describe_person(facts, person.ref, event.on)
+            if state is None or states is None:
+                who = describe_person(facts, person.ref, event.on)
+                done = _safety_contact(facts, person.ref, event)
+            else:
+                who = _describe(facts, person.ref, state.partners, states.victims)
+                done = next((e for e in states.contacts if e.seq > event.seq and e.get("ref") == person.ref
+                             and e.get("by") in SAFETY_WORKERS), None)
             obligation = ctx.obligation(
                 "victim_safety", f"{person.ref}:{event.seq}", event.on, due,
                 f"{who} needs safety contact from a partner link worker, victim liaison officer or IDVA because "
                 f"{because}: make sure they are contacted and have a safety plan by {long_date(due)}",
                 trigger=event,
             )
-            done = _safety_contact(facts, person.ref, event)
             latest[person.ref] = done
             yield ctx.discharge(obligation, done)
+
+
+def _events_with_state(facts: CaseFacts, states: _DayStates | None) -> Iterator[tuple[Event, _DayState | None]]:
+    """Each event from the day the case became DA, with the state at the end of its day (None: read afresh)."""
+    assert facts.da_since is not None
+    if states is None:  # an event log out of date order: read each day afresh, as the rule always did
+        for event in facts.events:
+            if event.on >= facts.da_since:
+                yield event, None
+        return
+    for events, state in states.days():
+        for event in events:
+            if event.on >= facts.da_since:
+                yield event, state
+
+
+def _describe(facts: CaseFacts, ref: str, partners: set[str], victims: list[Person]) -> str:
+    """describe_person, with the day's partners and the case's victims already read."""
+    person = facts.person(ref)
+    if person is None:
+        return ref
+    words = ["current partner" if ref in partners else person.relationship.replace("_", " ")]
+    if person in victims:
+        words.append("a known victim")
+    return f"{ref} ({', '.join(words)})"
 
 
 # -- rule 22 ------------------------------------------------------------------------------------------

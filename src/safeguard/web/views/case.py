@@ -6,7 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from safeguard.accounts.access import can_record, can_record_event
+from safeguard.accounts.access import can_record, recordable_event_types
 from safeguard.assessments.tier import tier_of
 from safeguard.audit.log import write_audit
 from safeguard.oversight.service import facts_for
@@ -23,11 +23,11 @@ def case_page(request: HttpRequest, ref: str) -> HttpResponse:
     if case is None:
         raise Http404("No such case")
     write_audit("case.viewed", user=request.user, case_ref=case.ref, object_type="case", object_id=str(case.pk))
-    allowed = {t for t in schema.EVENTS if can_record_event(request.user, case, t)}
+    allowed = recordable_event_types(request.user, case, schema.EVENTS)
     context = {
         "case": case,
         **queries.case_overview(case, allowed=allowed, whole_timeline=request.GET.get("timeline") == "all"),
-        "can_record": can_record(request.user, case),
+        "can_record": bool(allowed) or can_record(request.user, case),
         "quick_actions": QUICK_ACTIONS,
         "saved": request.session.pop(f"web.saved.{case.pk}", None),
         "today": queries.today(),

@@ -11,7 +11,7 @@ from django.db import IntegrityError
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 
-from safeguard.accounts.access import MANAGER_EVENTS, can_record, can_record_event
+from safeguard.accounts.access import MANAGER_EVENTS, can_record, can_record_event, recordable_event_types
 from safeguard.actions import ConflictError
 from safeguard.cases.models import Case, CaseEvent
 from safeguard.timeline import schema
@@ -39,7 +39,7 @@ def _recordable_case(request: HttpRequest, ref: str, event_type: str | None = No
 @login_required
 def record_menu(request: HttpRequest, ref: str) -> HttpResponse:
     case = _recordable_case(request, ref)
-    allowed = [t for t in schema.EVENTS if can_record_event(request.user, case, t)]
+    allowed = recordable_event_types(request.user, case, schema.EVENTS)
     groups = [(title, [(t, labels.event_title(t)) for t in types if t in allowed])
               for title, types in labels.EVENT_GROUPS]
     listed = {t for _, types in labels.EVENT_GROUPS for t in types}

@@ -1,0 +1,111 @@
+"""User management for administrators: list, create, deactivate and reactivate, reset two-factor, unlock.
+
+Administrators manage users, not cases: these pages are theirs alone (access.can_manage_users), and the case
+pages give them nothing (access.visible_cases). Users are never deleted.
+"""
+
+from __future__ import annotations
+
+from functools import wraps
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.models import User
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
+
+from safeguard.accounts import actions, two_factor
+from safeguard.accounts.access import can_manage_users
+from safeguard.accounts.forms import NewUserForm, temporary_password
+from safeguard.accounts.lockout import locked_usernames
+
+
+def admin_only(view: Any) -> Any:
+    @wraps(view)
+    @never_cache
+    @login_required
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not can_manage_users(request.user):
+            raise Http404("No such page")  # as for any page a user may not open: nothing to learn from it
+        response: HttpResponse = view(request, *args, **kwargs)
+        return response
+    return wrapped
+
+
+@admin_only
+def users(request: HttpRequest) -> HttpResponse:
+    people = list(User.objects.select_related("profile", "profile__unit").order_by("username"))
+    locked = locked_usernames([u.username for u in people])
+    with_2fa = set(two_factor.TOTPDevice.objects.filter(confirmed=True).values_list("user_id", flat=True))
+    rows = [{"user": u, "locked": u.username in locked, "two_factor": u.pk in with_2fa} for u in people]
+    return render(request, "accounts/users.html", {"rows": rows})
+
+
+@admin_only
+def new_user(request: HttpRequest) -> HttpResponse:
+    form = NewUserForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        password = temporary_password()
+        user = actions.create_user(request.user, username=data["username"], first_name=data["first_name"],
+                                   last_name=data["last_name"], email=data["email"], role=data["role"],
+                                   unit=data["unit"], staff=data["staff"], password=password)
+        # Shown once, on this response only: never in a URL, a message cookie or a log.
+        return render(request, "accounts/user_created.html", {"subject": user, "password": password})
+    return render(request, "accounts/user_new.html", {"form": form}, status=400 if form.errors else 200)
+
+
+@admin_only
+def user_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    subject = get_object_or_404(User.objects.select_related("profile", "profile__unit"), pk=pk)
+    return render(request, "accounts/user.html", {
+        "subject": subject, "locked": bool(locked_usernames([subject.username])),
+        "has_two_factor": two_factor.has_two_factor(subject), "is_self": subject.pk == request.user.pk})
+
+
+def _subject(request: HttpRequest, pk: int) -> User:
+    return get_object_or_404(User, pk=pk)
+
+
+@admin_only
+@require_POST
+def deactivate(request: HttpRequest, pk: int) -> HttpResponse:
+    subject = _subject(request, pk)
+    if subject.pk == request.user.pk:
+        messages.error(request, "You cannot deactivate your own account: ask another administrator")
+    elif subject.is_active:
+        actions.deactivate_user(request.user, subject)
+        messages.success(request, "The user has been deactivated and signed out everywhere. Their records stay.")
+    return redirect("accounts:user", pk=pk)
+
+
+@admin_only
+@require_POST
+def reactivate(request: HttpRequest, pk: int) -> HttpResponse:
+    subject = _subject(request, pk)
+    if not subject.is_active:
+        actions.reactivate_user(request.user, subject)
+        messages.success(request, "The user has been reactivated and can sign in again.")
+    return redirect("accounts:user", pk=pk)
+
+
+@admin_only
+@require_POST
+def reset_two_factor(request: HttpRequest, pk: int) -> HttpResponse:
+    subject = _subject(request, pk)
+    actions.reset_two_factor(request.user, subject)
+    messages.success(request, "Two-factor has been reset and the user signed out everywhere: they will set up "
+                              "a new authenticator app when they next sign in.")
+    return redirect("accounts:user", pk=pk)
+
+
+@admin_only
+@require_POST
+def unlock(request: HttpRequest, pk: int) -> HttpResponse:
+    subject = _subject(request, pk)
+    actions.unlock_user(request.user, subject)
+    messages.success(request, "The user has been unlocked and can try to sign in again.")
+    return redirect("accounts:user", pk=pk)
