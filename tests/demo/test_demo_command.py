@@ -16,7 +16,7 @@ from django.contrib.auth.hashers import check_password
 from safeguard.cases.models import CaseEvent
 from safeguard.cli import main
 
-USERS = ("pp.demo", "spo.demo", "police.demo", "csc.demo", "qa.demo", "admin.demo", "victim.demo")
+USERS = ("pp.demo", "spo.demo", "head.demo", "police.demo", "csc.demo", "qa.demo", "admin.demo", "victim.demo")
 
 
 def _demo(tmp_path: Path, *args: str, password: str | None = None) -> subprocess.CompletedProcess[str]:

@@ -25,12 +25,22 @@ def sign_ins(synthetic_unit: tuple[Organisation, LoadSummary], django_db_blocker
         return {u.username: u for u in User.objects.filter(username__endswith=".demo").select_related("profile")}
 
 
-def test_seven_users_with_their_roles(sign_ins: dict[str, User]) -> None:
+def test_eight_users_with_their_roles(sign_ins: dict[str, User]) -> None:
     roles = {name: user.profile.role for name, user in sign_ins.items()}
-    assert roles == {"pp.demo": "practitioner", "spo.demo": "spo", "police.demo": "police", "csc.demo": "csc",
-                     "qa.demo": "qa", "admin.demo": "admin", "victim.demo": "victim_worker"}
+    assert roles == {"pp.demo": "practitioner", "spo.demo": "spo", "head.demo": "head", "police.demo": "police",
+                     "csc.demo": "csc", "qa.demo": "qa", "admin.demo": "admin", "victim.demo": "victim_worker"}
     assert [name for name, user in sign_ins.items() if user.is_staff] == ["admin.demo"]
     assert authenticate(username="pp.demo", password=PASSWORD) is not None
+
+
+def test_the_head_of_unit_sees_every_case_in_the_unit_and_records_on_none(sign_ins: dict[str, User]) -> None:
+    from safeguard.accounts.access import can_record
+
+    head = sign_ins["head.demo"]
+    unit_cases = Case.objects.filter(unit=head.profile.unit, archived_at=None)
+    assert unit_cases.count() > 0
+    assert set(Case.objects.visible_to(head)) == set(unit_cases)
+    assert not any(can_record(head, case) for case in unit_cases)
 
 
 def test_practitioner_is_the_lead_po_and_the_spo_manages_their_team(
@@ -86,7 +96,7 @@ def test_running_again_resets_the_password_and_keeps_the_links(
     create_demo_users("another-password-1234")
     assert User.objects.get(username="pp.demo").staff.pk == before
     assert authenticate(username="pp.demo", password="another-password-1234") is not None
-    assert User.objects.filter(username__endswith=".demo").count() == 7
+    assert User.objects.filter(username__endswith=".demo").count() == 8
     assert ContactDetail.objects.count() == details  # the victims' safety data is added once
 
 

@@ -70,9 +70,10 @@ def _user(username: str, password: str, *, role: str, unit: DeliveryUnit | None,
 
 @transaction.atomic
 def create_demo_users(password: str, practitioner_code: str | None = None) -> list[SignIn]:
-    """Create (or reset the password of) the seven demo users. The practitioner is a PO with a caseload; the
-    SPO manages that PO's team; quality assurance sees the region; partner agencies and the administrator
-    see no case records; the victim-facing worker sees victims' safety records (seeded here, once)."""
+    """Create (or reset the password of) the eight demo users. The practitioner is a PO with a caseload; the
+    SPO manages that PO's team; the head of unit sees the unit; quality assurance sees the region; partner
+    agencies and the administrator see no case records; the victim-facing worker sees victims' safety records
+    (seeded here, once)."""
     pp = _demo_practitioner(practitioner_code)
     team = pp.team
     unit = team.unit if team is not None else DeliveryUnit.objects.filter(cases__practitioner=pp).first()
@@ -80,6 +81,7 @@ def create_demo_users(password: str, practitioner_code: str | None = None) -> li
     pp_user = _user("pp.demo", password, role="practitioner", unit=unit, staff=pp, name=pp.name)
     spo_name = spo.name if spo is not None else ""
     spo_user = _user("spo.demo", password, role="spo", unit=unit, staff=spo, name=spo_name)
+    head_user = _user("head.demo", password, role="head", unit=unit, name="Head of Unit Demo")
     _user("police.demo", password, role="police", unit=unit, name="Police Demo")
     _user("csc.demo", password, role="csc", unit=unit, name="Childrens Services Demo")
     qa_user = _user("qa.demo", password, role="qa", unit=unit, name="Quality Assurance Demo")
@@ -98,6 +100,9 @@ def create_demo_users(password: str, practitioner_code: str | None = None) -> li
                f"{Case.objects.visible_to(pp_user).count()} with their team ({team_name})"),
         SignIn("spo.demo", "spo", "senior probation officer",
                f"{spo_name or 'SPO'} ({team_name}): {Case.objects.visible_to(spo_user).count()} team cases"),
+        SignIn("head.demo", "head", "head of delivery unit",
+               f"{Case.objects.visible_to(head_user).count()} cases in "
+               f"{unit.name if unit is not None else 'the unit'}"),
         SignIn("police.demo", "police", "police domestic abuse unit", "no case records (answers requests)"),
         SignIn("csc.demo", "csc", "children's social care", "no case records (answers requests)"),
         SignIn("victim.demo", "victim_worker", "victim-facing worker",
