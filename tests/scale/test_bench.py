@@ -22,13 +22,18 @@ def test_bench_tiny_prints_each_figure_as_a_json_line_and_writes_the_report(tmp_
     assert done.returncode == 0, done.stderr[-2000:]
     lines = [json.loads(line) for line in done.stdout.splitlines() if line.startswith("{")]
     figures = {line["figure"]: line for line in lines}
-    assert list(figures) == ["synth", "sweep", "reevaluate", "pages", "measures", "import", "scaleout"]
+    assert list(figures) == ["synth", "sweep", "daily_sweep", "reevaluate", "pages", "pages_busy", "measures",
+                             "import", "scaleout"]
     assert all(line["scale"] == "tiny" for line in lines)
     assert figures["synth"]["cases"] == 30 and figures["synth"]["events"] > 0
     assert figures["sweep"]["cases"] == 30 and "cases_per_second" in figures["sweep"]
     assert {"p50_ms", "p95_ms", "samples", "peak_rss_mb"} <= set(figures["reevaluate"])
-    for page in ("caseload", "case", "server_caseload", "server_case"):
-        assert {"p50_ms", "p95_ms", "requests"} <= set(figures["pages"][page]), page
+    # The day after a full sweep, only cases whose wake_on has come are evaluated again.
+    assert 0 <= figures["daily_sweep"]["woken"] <= 30 and figures["daily_sweep"]["errors"] == 0
+    for run in ("pages", "pages_busy"):
+        for page in ("caseload", "case", "server_caseload", "server_case"):
+            assert {"p50_ms", "p95_ms", "requests"} <= set(figures[run][page]), (run, page)
+    assert figures["pages"]["think_s"] == "2,8" and figures["pages_busy"]["think_s"] == "0.5,1.5"
     assert figures["measures"]["same_numbers"] is True and figures["measures"]["measures"] == 22
     assert figures["import"]["events"] > 0 and "events_per_second" in figures["import"]
     assert {"one_process_rps", "two_processes_rps", "speedup"} <= set(figures["scaleout"])

@@ -75,6 +75,37 @@ def sweep(args: dict[str, Any]) -> dict[str, Any]:
 
 
 @figure
+def daily_sweep(args: dict[str, Any]) -> dict[str, Any]:
+    """The sweep the service runs each morning (`sweep()`: only the cases whose wake_on has come, the day
+    their obligations turn due soon or overdue), for the day after the full sweep; in one process and rolled
+    back, so the dataset stays as the full sweep left it."""
+    from datetime import timedelta
+
+    from django.db import transaction
+
+    from safeguard.cases.models import Case
+    from safeguard.oversight.sweep import sweep as run_sweep
+
+    day = _as_of(args) + timedelta(days=1)
+    total = Case.objects.filter(archived_at=None).count()
+    with transaction.atomic():
+        result = run_sweep(day, workers=1)
+        transaction.set_rollback(True)
+    return {"as_of": day.isoformat(), "cases": total, "woken": result.evaluated,
+            "woken_share": round(result.evaluated / total, 3) if total else None, "errors": len(result.errors),
+            "seconds": round(result.seconds, 2), "escalated": result.escalated}
+
+
+@figure
+def migrate(args: dict[str, Any]) -> dict[str, Any]:
+    """A reused dataset gets the schema's later migrations (indexes) before it is measured."""
+    from safeguard.cli import _migrate_quietly
+
+    _migrate_quietly()
+    return {"migrated": True}
+
+
+@figure
 def reevaluate(args: dict[str, Any]) -> dict[str, Any]:
     """record_event of one contact (validated, logged, projected, audited) and the case's re-evaluation,
     on sampled cases; rolled back afterwards, so the dataset stays as it was."""

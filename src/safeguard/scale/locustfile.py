@@ -21,13 +21,15 @@ _SETTINGS = json.load(open(os.environ["BENCH_USERS_FILE"]))  # noqa: SIM115
 _ACCOUNTS = itertools.cycle(_SETTINGS["users"])
 MAX_REQUESTS = int(os.environ.get("BENCH_MAX_REQUESTS", "20000"))
 PAGES = os.environ.get("BENCH_PAGES", "caseload,case").split(",")
+_THINK = [float(x) for x in os.environ.get("BENCH_THINK", "2,8").split(",")]
 _TIMING = re.compile(r"app;dur=([0-9.]+)")
 _sent = 0
 
 
 class Practitioner(HttpUser):
-    # A person reads a page before the next (BENCH_WAIT=0: no pause, to find the most the server can do).
-    wait_time = constant(0) if os.environ.get("BENCH_WAIT") == "0" else between(0.5, 1.5)
+    # A person reads a page before the next, BENCH_THINK="least,most" seconds ("0": no pause, to find the most
+    # the server can do).
+    wait_time = constant(0) if _THINK == [0.0] else between(_THINK[0], _THINK[-1])
 
     def on_start(self) -> None:
         account = next(_ACCOUNTS)
