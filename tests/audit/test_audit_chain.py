@@ -156,3 +156,22 @@ def test_case_events_cannot_be_changed_or_removed_by_the_application(timeline_do
         CaseEvent.objects.all().update(source="web")
     with pytest.raises(AppendOnlyError):
         CaseEvent.objects.all().delete()
+
+
+def test_several_entries_are_chained_in_one_write_and_a_bad_one_writes_none(chain: list[AuditEntry]) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from safeguard.audit.log import write_audit_many
+
+    items = [{"action": "obligation.escalated", "case_ref": f"X{i}", "object_type": "obligation",
+              "object_id": str(i), "detail": {"kind": "review"}} for i in range(3)]
+    with pytest.raises(AuditDetailError):  # checked before anything is written
+        write_audit_many([*items, {"action": "Not An Action"}])
+    assert AuditEntry.objects.count() == 5
+    with CaptureQueriesContext(connection) as queries:
+        written = write_audit_many(items)
+    assert len(queries) <= 3  # the lock and the head in one cursor (PostgreSQL), then one INSERT
+    assert [e.seq for e in written] == [6, 7, 8] and written[0].prev_hash == chain[-1].hash
+    assert [e.case_ref for e in AuditEntry.objects.filter(seq__gt=5).order_by("seq")] == ["X0", "X1", "X2"]
+    assert verify().intact

@@ -96,3 +96,17 @@ def test_a_region_unit_exists_for_imported_cases(timeline_doc: dict[str, Any]) -
     case = make_case(timeline_doc, with_spo=False)
     assert DeliveryUnit.objects.get(pk=case.unit_id).name == "North City"
     assert Region.objects.count() == 1
+
+
+def test_escalation_looks_the_spos_up_once_however_many_obligations(timeline_doc: dict[str, Any]) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    case = make_case(timeline_doc)
+    with CaptureQueriesContext(connection) as queries:
+        result = sweep(date(2021, 7, 15))
+    assert result.escalated >= 2 and result.emails == 1
+    spo_lookups = [q["sql"] for q in queries.captured_queries if 'FROM "workforce_staff"' in q["sql"]
+                   and "SPO" in q["sql"]]
+    assert len(spo_lookups) == 1
+    assert set(Obligation.objects.filter(case=case, escalated_on=date(2021, 7, 15)).values_list("kind", flat=True))

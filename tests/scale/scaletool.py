@@ -22,8 +22,9 @@ def main(argv: list[str]) -> int:
     django.setup()
     from django.core.management import call_command
 
+    from safeguard.actions.rows import schema as _models
     from safeguard.demo.synth import generate, generate_national, load
-    from safeguard.scale.bulk import _models, bulk_load
+    from safeguard.scale.bulk import bulk_load
     from safeguard.workforce.models import DeliveryUnit, Region, Staff, Team
 
     _, _, how, cases, seed, as_of, *rest = argv

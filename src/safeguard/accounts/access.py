@@ -42,7 +42,20 @@ def without_hidden(queryset: Any, user: Any, case_field: str = "pk") -> Any:
     return queryset.exclude(**{f"{case_field}__in": hidden_case_ids(user)})
 
 
+# Set on a case read through visible_cases for one user (safeguard.web.queries.visible_case): no restriction hid
+# it from them then, so the page's other checks on that case object need not ask the database again.
+_READ_AS_VISIBLE_BY = "_safeguard_read_as_visible_by"
+
+
+def read_as_visible(case: Any, user: Any) -> Any:
+    """Mark `case`, just read through Case.objects.visible_to(user), as not hidden from `user`."""
+    setattr(case, _READ_AS_VISIBLE_BY, user.pk)
+    return case
+
+
 def is_hidden_from(user: Any, case: Any) -> bool:
+    if getattr(user, "is_authenticated", False) and getattr(case, _READ_AS_VISIBLE_BY, None) == user.pk:
+        return False
     return hidden_case_ids(user).filter(case_id=case.pk).exists()
 
 

@@ -1,4 +1,13 @@
-"""How each logged event updates the queryable records. Called only by record_event, inside its transaction."""
+"""How each logged event updates the queryable records: the one set of projection rules.
+
+`Projector` has one method per event type. It works on rows in memory (actions.rows): a case's state (its people,
+addresses, checks, …) and tables of new rows. The same rules serve
+
+- record_event, through `project` below: one event on a stored case, whose rows are read when a rule first asks
+  for them and written back (new rows inserted, changed rows updated) before record_event goes on;
+- the timeline import (actions.bulk): every event of a new case, written in a few bulk inserts;
+- the synthetic loader (scale.bulk): thousands of new cases, COPYed.
+"""
 
 from __future__ import annotations
 
@@ -8,68 +17,26 @@ from contextvars import ContextVar
 from datetime import date
 from typing import Any
 
-from safeguard.cases.models import (
-    Address,
-    AddressProposal,
-    Case,
-    CaseEvent,
-    Control,
-    ControlBreach,
-    CourtReport,
-    LinkedPerson,
-    PreviousOffence,
-    Registration,
-    Requirement,
-    Residence,
-    Sentence,
-)
+from safeguard.actions.rows import PROVISIONAL, UNORDERED, CaseState, Row, Store, m2m_columns, send_saved, set_order
+from safeguard.cases.models import Case, CaseEvent
 from safeguard.interventions.lifecycle import EVENT_STATUS
-from safeguard.interventions.records import follow_event
-from safeguard.practice.models import (
-    AgencyCheck,
-    Assessment,
-    Contact,
-    Disclosure,
-    Enforcement,
-    InformationReceived,
-    ManagerDecision,
-    MappaRecord,
-    Marac,
-    Note,
-    PoliceIncident,
-    Referral,
-    Review,
-    VictimContact,
-)
+from safeguard.interventions.models import Enrolment
+from safeguard.interventions.records import PLACE_OUTCOME
 from safeguard.workforce.models import Staff
 
-# Case fields that projections may change (saved by record_event).
+# Case fields that projections may change (saved by record_event), and their attnames in a case row.
 PROJECTED_CASE_FIELDS = ("practitioner", "rosh", "sara_partner", "sara_others", "ended_on")
-
-Projector = Callable[[Case, CaseEvent, dict[str, Any]], None]
-PROJECTORS: dict[str, Projector] = {}
-
-
-def projects(*types: str) -> Callable[[Projector], Projector]:
-    def register(fn: Projector) -> Projector:
-        for t in types:
-            PROJECTORS[t] = fn
-        return fn
-
-    return register
+CASE_ROW_FIELDS = ("id", "practitioner_id", "rosh", "sara_partner", "sara_others", "ended_on")
+EVENT_ROW_FIELDS = ("id", "case_id", "seq", "on", "type", "payload", "recorded_by_id", "recorded_at", "source")
 
 
-def project(case: Case, event: CaseEvent) -> None:
-    data = {k: v for k, v in event.payload.items() if k not in {"on", "type"}}
-    PROJECTORS[event.type](case, event, data)
+def case_row(case: Case) -> Row:
+    return {name: getattr(case, name) for name in CASE_ROW_FIELDS}
 
 
-def _person(case: Case, ref: str | None) -> LinkedPerson | None:
-    return LinkedPerson.objects.get(case=case, ref=ref) if ref else None
-
-
-def _people(case: Case, refs: list[str] | None) -> list[LinkedPerson]:
-    return list(LinkedPerson.objects.filter(case=case, ref__in=refs or []))
+def event_data(payload: Mapping[str, Any]) -> dict[str, Any]:
+    """An event's fields other than `on` and `type`: what the rules read."""
+    return {k: v for k, v in payload.items() if k not in {"on", "type"}}
 
 
 # Staff rows record_event's validation has just read (StaffCodes), so projecting the event need not read them again.
@@ -85,285 +52,326 @@ def known_staff(rows: Mapping[str, Staff]) -> Iterator[None]:
         _KNOWN_STAFF.reset(token)
 
 
-def _staff(ref: str | None) -> Staff | None:
-    if not ref:
-        return None
-    known = _KNOWN_STAFF.get().get(ref)
-    return known if known is not None else Staff.objects.filter(code=ref).first()
-
-
-def _address(case: Case, ref: str | None) -> Address | None:
-    return _known_address(case, ref) if ref else None
-
-
-def _known_address(case: Case, ref: str) -> Address:
-    return Address.objects.get_or_create(case=case, ref=ref)[0]
-
-
-def _date(value: str | None) -> date | None:
-    return date.fromisoformat(value) if value else None
-
-
-# -- sentence and supervision ------------------------------------------------------------------
-@projects("court_report_requested")
-def _court_report(case: Case, event: CaseEvent, d: dict[str, Any]) -> None:
-    CourtReport.objects.create(case=case, requested_on=event.on, court_date=date.fromisoformat(d["court_date"]),
-                               report=d.get("report") or "", curfew_proposed=bool(d.get("curfew_proposed")))
-
-
-@projects("sentenced", "released")
-def _sentence(case: Case, event: CaseEvent, d: dict[str, Any]) -> None:
-    offence = d.get("offence") or {}
-    sentence = Sentence.objects.create(
-        case=case, kind="order" if event.type == "sentenced" else "licence",
-        order_type=d.get("order") or d.get("licence") or "", start_on=event.on, months=d.get("months"),
-        offence_description=offence.get("description") or "", offence_domestic=offence.get("domestic"),
-        address=_address(case, d.get("address")),
-    )
-    sentence.victims.set(_people(case, offence.get("victims")))
-    for item in d.get("requirements") or d.get("conditions") or []:
-        requirement = Requirement.objects.create(
-            sentence=sentence, type=item["type"], programme=item.get("programme") or "", days=item.get("days"),
-            hours=item.get("hours"), address=_address(case, item.get("address")),
-            electronic_monitoring=item.get("electronic_monitoring"),
-        )
-        requirement.protects.set(_people(case, item.get("protects")))
-    case.ended_on = None
-
-
-@projects("allocated", "transferred")
-def _allocated(case: Case, event: CaseEvent, d: dict[str, Any]) -> None:
-    case.practitioner = _staff(d["practitioner"])
-
-
-@projects("supervision_ended")
-def _ended(case: Case, event: CaseEvent, d: dict[str, Any]) -> None:
-    case.ended_on = event.on
-
-
-@projects("previous_offence")
-def _previous_offence(case: Case, event: CaseEvent, d: dict[str, Any]) -> None:
-    PreviousOffence.objects.create(case=case, recorded_on=event.on, offence_on=_date(d.get("offence_on")),
-                                   description=d.get("description") or "",
-                                   victim_relationship=d.get("victim_relationship") or "",
-                                   violent=d.get("violent"), domestic=d.get("domestic"))
-
-
-@projects("registered")
-def _registered(case: Case, event: CaseEvent, d: dict[str, Any]) -> None:
-    if not Registration.objects.filter(case=case, code=d["code"], deregistered_on=None).exists():
-        Registration.objects.create(case=case, code=d["code"], registered_on=event.on)
-
-
-@projects("deregistered")
-def _deregistered(case: Case, event: CaseEvent, d: dict[str, Any]) -> None:
-    Registration.objects.filter(case=case, code=d["code"], deregistered_on=None).update(deregistered_on=event.on)
-
-
-# -- people, relationships and homes ------------------------------------------------------------
-@projects("person_added")
-def _person_added(case: Case, event: CaseEvent, d: dict[str, Any]) -> None:
-    LinkedPerson.objects.create(
-        case=case, ref=d["ref"], relationship=d["relationship"], born=_date(d.get("born")),
-        gender=d.get("gender") or "", lives_with_case=bool(d.get("lives_with_case")), victim=bool(d.get("victim")),
-        current_partner=d["relationship"] == "partner", added_on=event.on,
-    )
-
-
-@projects("relationship_started", "relationship_ended")
-def _relationship(case: Case, event: CaseEvent, d: dict[str, Any]) -> None:
-    LinkedPerson.objects.filter(case=case, ref=d["ref"]).update(
-        current_partner=event.type == "relationship_started")
-
-
-@projects("address_proposed")
-def _address_proposed(case: Case, event: CaseEvent, d: dict[str, Any]) -> None:
-    proposal = AddressProposal.objects.create(case=case, address=_known_address(case, d["address"]),
-                                              purpose=d["purpose"], proposed_on=event.on)
-    proposal.occupants.set(_people(case, d.get("occupants")))
-    proposal.victims_nearby.set(_people(case, d.get("victims_nearby")))
-
-
-@projects("moved")
-def _moved(case: Case, event: CaseEvent, d: dict[str, Any]) -> None:
-    Residence.objects.filter(case=case, to_on=None).update(to_on=event.on)
-    residence = Residence.objects.create(case=case, address=_known_address(case, d["address"]), from_on=event.on)
-    occupants = _people(case, d.get("occupants"))
-    residence.occupants.set(occupants)
-    LinkedPerson.objects.filter(case=case).update(lives_with_case=False)
-    LinkedPerson.objects.filter(pk__in=[p.pk for p in occupants]).update(lives_with_case=True)
-
-
-@projects("pregnancy")
-def _pregnancy(case: Case, event: CaseEvent, d: dict[str, Any]) -> None:
-    LinkedPerson.objects.filter(case=case, ref=d["ref"]).update(pregnant_since=event.on)
-
-
-@projects("child_born")
-def _child_born(case: Case, event: CaseEvent, d: dict[str, Any]) -> None:
-    parents = _people(case, d.get("parents"))
-    LinkedPerson.objects.create(case=case, ref=d["ref"], relationship="child", born=event.on, added_on=event.on,
-                                lives_with_case=any(p.lives_with_case for p in parents))
-    LinkedPerson.objects.filter(pk__in=[p.pk for p in parents]).update(pregnant_since=None)
-
-
-@projects("child_protection")
-def _child_protection(case: Case, event: CaseEvent, d: dict[str, Any]) -> None:
-    LinkedPerson.objects.filter(case=case, ref=d["ref"]).update(child_protection=d["status"])
-
-
-# -- other agencies ------------------------------------------------------------------------------
-@projects("check_requested")
-def _check_requested(case: Case, event: CaseEvent, d: dict[str, Any]) -> None:
-    check = AgencyCheck.objects.create(case=case, agency=d["agency"], requested_on=event.on)
-    check.about.set(_people(case, d.get("about")))
-
-
-@projects("check_returned")
-def _check_returned(case: Case, event: CaseEvent, d: dict[str, Any]) -> None:
-    check = AgencyCheck.objects.filter(case=case, agency=d["agency"], returned_on=None).order_by("-id").first()
-    if check is None:
-        check = AgencyCheck(case=case, agency=d["agency"])
-    check.returned_on = event.on
-    check.callouts = d.get("callouts")
-    check.known_to_childrens_services = d.get("known_to_childrens_services")
-    check.summary = d.get("summary") or ""
-    check.save()
-
-
-@projects("police_incident")
-def _police_incident(case: Case, event: CaseEvent, d: dict[str, Any]) -> None:
-    PoliceIncident.objects.create(case=case, on=event.on, event=event, kind=d["kind"],
-                                  victim=_person(case, d.get("victim")), domestic=bool(d.get("domestic")),
-                                  features=d.get("features") or [])
-
-
-@projects("control_imposed")
-def _control_imposed(case: Case, event: CaseEvent, d: dict[str, Any]) -> None:
-    control = Control.objects.create(case=case, control=d["control"], imposed_on=event.on,
-                                     until=_date(d.get("until")))
-    control.protects.set(_people(case, d.get("protects")))
-
-
-@projects("control_breached")
-def _control_breached(case: Case, event: CaseEvent, d: dict[str, Any]) -> None:
-    controls = Control.objects.filter(case=case).order_by("-imposed_on", "-id")
-    if d.get("control"):
-        controls = controls.filter(control=d["control"])
-    ControlBreach.objects.create(case=case, control=controls.first(), on=event.on,
-                                 protects=_person(case, d.get("protects")), reported_by=d.get("reported_by") or "")
-
-
-@projects("marac_referred", "marac_heard")
-def _marac(case: Case, event: CaseEvent, d: dict[str, Any]) -> None:
-    Marac.objects.create(case=case, on=event.on, event=event, stage=event.type.removeprefix("marac_"),
-                         text=d.get("reason") or d.get("actions") or "")
-
-
-@projects("mappa")
-def _mappa(case: Case, event: CaseEvent, d: dict[str, Any]) -> None:
-    MappaRecord.objects.create(case=case, on=event.on, event=event, category=d["category"], level=d["level"])
-
-
-@projects("victim_contact")
-def _victim_contact(case: Case, event: CaseEvent, d: dict[str, Any]) -> None:
-    person = _person(case, d["ref"])
-    assert person is not None
-    VictimContact.objects.create(case=case, on=event.on, event=event, person=person, by=d["by"],
-                                 safety_plan=bool(d.get("safety_plan")))
-
-
-@projects("disclosure")
-def _disclosure(case: Case, event: CaseEvent, d: dict[str, Any]) -> None:
-    Disclosure.objects.create(case=case, on=event.on, event=event, scheme=d["scheme"], to=_person(case, d.get("to")))
-
-
-@projects("information_received")
-def _information(case: Case, event: CaseEvent, d: dict[str, Any]) -> None:
-    InformationReceived.objects.create(case=case, on=event.on, event=event, source=d["source"],
-                                       text=d.get("text") or "")
-
-
-# -- probation practice -------------------------------------------------------------------------
-def _set_levels(case: Case, d: dict[str, Any]) -> None:
-    for name in ("rosh", "sara_partner", "sara_others"):
-        if d.get(name):
-            setattr(case, name, d[name])
-
-
-@projects("assessed")
-def _assessed(case: Case, event: CaseEvent, d: dict[str, Any]) -> None:
-    assessment = Assessment.objects.create(
-        case=case, on=event.on, event=event, by=_staff(d.get("by")), rosh=d.get("rosh") or "",
-        sara_partner=d.get("sara_partner") or "", sara_others=d.get("sara_others") or "",
-        dash_yes=d.get("dash_yes"), sources=d.get("sources") or [], analysis=d.get("analysis") or "",
-    )
-    assessment.victims_considered.set(_people(case, d.get("victims_considered")))
-    _set_levels(case, d)
-
-
-@projects("countersigned")
-def _countersigned(case: Case, event: CaseEvent, d: dict[str, Any]) -> None:
-    Assessment.objects.filter(case=case, countersigned_on=None).update(countersigned_by=_staff(d["by"]),
-                                                                       countersigned_on=event.on)
-
-
-@projects("contact")
-def _contact(case: Case, event: CaseEvent, d: dict[str, Any]) -> None:
-    Contact.objects.create(case=case, on=event.on, event=event, kind=d["kind"], outcome=d["outcome"],
-                           by=_staff(d.get("by")))
-
-
-@projects("reviewed")
-def _reviewed(case: Case, event: CaseEvent, d: dict[str, Any]) -> None:
-    Review.objects.create(case=case, on=event.on, event=event, by=_staff(d.get("by")), rosh=d.get("rosh") or "",
-                          sara_partner=d.get("sara_partner") or "", sara_others=d.get("sara_others") or "",
-                          sources=d.get("sources") or [], analysis=d.get("analysis") or "")
-    _set_levels(case, d)
-
-
-@projects("referred")
-def _referred(case: Case, event: CaseEvent, d: dict[str, Any]) -> None:
-    referral = Referral.objects.create(case=case, programme=d["programme"], referred_on=event.on,
-                                       status=EVENT_STATUS["referred"])
-    follow_event(referral, event, "")
-
-
-@projects("programme_started", "programme_completed", "programme_cancelled", "programme_left")
-def _programme(case: Case, event: CaseEvent, d: dict[str, Any]) -> None:
-    """Events are facts: applied to the latest referral for the programme even out of the lifecycle's order
-    (timelines may go straight from `referred` to `programme_started`); the service checks the order."""
-    referral = Referral.objects.filter(case=case, programme=d["programme"]).order_by("-referred_on", "-id").first()
-    if referral is None:
-        referral = Referral(case=case, programme=d["programme"], referred_on=event.on, status="")
-    from_status = referral.status
-    stage = event.type.removeprefix("programme_")
-    referral.status = EVENT_STATUS[event.type]
-    if stage == "started":
-        referral.started_on = event.on
-    elif stage == "completed":
-        referral.completed_on = event.on
-    elif stage == "cancelled":
-        referral.cancelled_on = event.on
-        referral.cancelled_by = d.get("by") or ""
-    else:
-        referral.left_on = event.on
-        referral.left_reason = d.get("reason") or ""
-    referral.save()
-    follow_event(referral, event, from_status)
-
-
-@projects("enforcement")
-def _enforcement(case: Case, event: CaseEvent, d: dict[str, Any]) -> None:
-    Enforcement.objects.create(case=case, on=event.on, event=event, action=d["action"], reason=d.get("reason") or "")
-
-
-@projects("manager_decision")
-def _manager_decision(case: Case, event: CaseEvent, d: dict[str, Any]) -> None:
-    ManagerDecision.objects.create(case=case, on=event.on, event=event, by=_staff(d.get("by")), about=d["about"],
-                                   decision=d.get("decision") or "")
-
-
-@projects("note")
-def _note(case: Case, event: CaseEvent, d: dict[str, Any]) -> None:
-    Note.objects.create(case=case, on=event.on, event=event, by=_staff(d.get("by")), text=d.get("text") or "")
+def staff_id(code: str) -> int | None:
+    """The id of the staff member with this code: from the rows validation read, else from the database."""
+    known = _KNOWN_STAFF.get().get(code)
+    if known is not None:
+        return known.pk
+    return Staff.objects.filter(code=code).values_list("pk", flat=True).first()
+
+
+def project(case: Case, event: CaseEvent) -> None:
+    """record_event's projection of `event` (already saved) on `case` (locked): write the rows and set the case's
+    PROJECTED_CASE_FIELDS on `case` (record_event saves them)."""
+    store = Store(case.pk)
+    state = store.state(case_row(case))
+    Projector(store.tables, staff_id).project(state, {name: getattr(event, name) for name in EVENT_ROW_FIELDS},
+                                              event_data(event.payload))
+    send_saved(store.flush(), case)
+    for name in CASE_ROW_FIELDS[1:]:
+        setattr(case, name, state.case[name])
+
+
+class Projector:
+    """The projection rules, one method per event type, writing rows to `tables` (a new row's id is given by the
+    table). `staff_id(code)` gives a staff member's id."""
+
+    def __init__(self, tables: Mapping[str, Any], staff_id: Callable[[str], int | None]):
+        self.t = tables
+        self.staff_id = staff_id
+        self._m2m = m2m_columns()
+
+    def project(self, state: CaseState, event: Row, d: dict[str, Any]) -> None:
+        handler = getattr(self, "_" + event["type"], None)
+        if handler is None:
+            raise NotImplementedError(f"no projection for {event['type']!r} events")
+        handler(state, event, d)
+
+    # helpers
+    def _link(self, table: str, source: Row, targets: list[Row]) -> None:
+        left, right = self._m2m[table]
+        ids = [target["id"] for target in targets]
+        if any(i >= PROVISIONAL for i in ids):  # Store puts them in that order when it knows the real ids
+            for target_id in ids:
+                self.t[table].add(**{left: source["id"], right: target_id, UNORDERED: True})
+            return
+        for target_id in set_order(ids):
+            self.t[table].add(**{left: source["id"], right: target_id})
+
+    @staticmethod
+    def _people(state: CaseState, refs: list[str] | None) -> list[Row]:
+        wanted = set(refs or [])
+        return [p for p in state.people.values() if p["ref"] in wanted]
+
+    @staticmethod
+    def _person(state: CaseState, ref: str | None) -> Row | None:
+        if not ref:
+            return None
+        return state.people[ref]  # LinkedPerson.objects.get: validation guarantees it exists
+
+    def _staff(self, ref: str | None) -> int | None:
+        return self.staff_id(ref) if ref else None
+
+    def _address(self, state: CaseState, ref: str | None) -> int | None:
+        return self._known_address(state, ref)["id"] if ref else None
+
+    def _known_address(self, state: CaseState, ref: str) -> Row:
+        if ref not in state.addresses:
+            state.addresses[ref] = self.t["address"].add(case_id=state.case["id"], ref=ref)
+        return state.addresses[ref]
+
+    @staticmethod
+    def _date(value: str | None) -> date | None:
+        return date.fromisoformat(value) if value else None
+
+    def _record(self, table: str, state: CaseState, event: Row, **values: Any) -> Row:
+        return self.t[table].add(case_id=state.case["id"], on=event["on"], event_id=event["id"], **values)
+
+    # sentence and supervision
+    def _court_report_requested(self, state: CaseState, event: Row, d: dict[str, Any]) -> None:
+        self.t["court_report"].add(case_id=state.case["id"], requested_on=event["on"],
+                                   court_date=date.fromisoformat(d["court_date"]), report=d.get("report") or "",
+                                   curfew_proposed=bool(d.get("curfew_proposed")))
+
+    def _sentenced(self, state: CaseState, event: Row, d: dict[str, Any]) -> None:
+        offence = d.get("offence") or {}
+        sentence = self.t["sentence"].add(
+            case_id=state.case["id"], kind="order" if event["type"] == "sentenced" else "licence",
+            order_type=d.get("order") or d.get("licence") or "", start_on=event["on"], months=d.get("months"),
+            offence_description=offence.get("description") or "", offence_domestic=offence.get("domestic"),
+            address_id=self._address(state, d.get("address")))
+        self._link("sentence_victims", sentence, self._people(state, offence.get("victims")))
+        for item in d.get("requirements") or d.get("conditions") or []:
+            requirement = self.t["requirement"].add(
+                sentence_id=sentence["id"], type=item["type"], programme=item.get("programme") or "",
+                days=item.get("days"), hours=item.get("hours"), address_id=self._address(state, item.get("address")),
+                electronic_monitoring=item.get("electronic_monitoring"))
+            self._link("requirement_protects", requirement, self._people(state, item.get("protects")))
+        state.case["ended_on"] = None
+
+    _released = _sentenced
+
+    def _allocated(self, state: CaseState, event: Row, d: dict[str, Any]) -> None:
+        state.case["practitioner_id"] = self._staff(d["practitioner"])
+
+    _transferred = _allocated
+
+    def _supervision_ended(self, state: CaseState, event: Row, d: dict[str, Any]) -> None:
+        state.case["ended_on"] = event["on"]
+
+    def _previous_offence(self, state: CaseState, event: Row, d: dict[str, Any]) -> None:
+        self.t["previous_offence"].add(case_id=state.case["id"], recorded_on=event["on"],
+                                       offence_on=self._date(d.get("offence_on")),
+                                       description=d.get("description") or "",
+                                       victim_relationship=d.get("victim_relationship") or "",
+                                       violent=d.get("violent"), domestic=d.get("domestic"))
+
+    def _registered(self, state: CaseState, event: Row, d: dict[str, Any]) -> None:
+        if not any(r["code"] == d["code"] and r["deregistered_on"] is None for r in state.registrations):
+            state.registrations.append(self.t["registration"].add(case_id=state.case["id"], code=d["code"],
+                                                                  registered_on=event["on"]))
+
+    def _deregistered(self, state: CaseState, event: Row, d: dict[str, Any]) -> None:
+        for r in state.registrations:
+            if r["code"] == d["code"] and r["deregistered_on"] is None:
+                r["deregistered_on"] = event["on"]
+
+    # people, relationships and homes
+    def _person_added(self, state: CaseState, event: Row, d: dict[str, Any]) -> None:
+        state.people[d["ref"]] = self.t["person"].add(
+            case_id=state.case["id"], ref=d["ref"], relationship=d["relationship"], born=self._date(d.get("born")),
+            gender=d.get("gender") or "", lives_with_case=bool(d.get("lives_with_case")),
+            victim=bool(d.get("victim")), current_partner=d["relationship"] == "partner", added_on=event["on"])
+
+    def _relationship_started(self, state: CaseState, event: Row, d: dict[str, Any]) -> None:
+        person = state.people.get(d["ref"])
+        if person is not None:
+            person["current_partner"] = event["type"] == "relationship_started"
+
+    _relationship_ended = _relationship_started
+
+    def _address_proposed(self, state: CaseState, event: Row, d: dict[str, Any]) -> None:
+        proposal = self.t["proposal"].add(case_id=state.case["id"],
+                                          address_id=self._known_address(state, d["address"])["id"],
+                                          purpose=d["purpose"], proposed_on=event["on"])
+        self._link("proposal_occupants", proposal, self._people(state, d.get("occupants")))
+        self._link("proposal_victims_nearby", proposal, self._people(state, d.get("victims_nearby")))
+
+    def _moved(self, state: CaseState, event: Row, d: dict[str, Any]) -> None:
+        for r in state.residences:
+            if r["to_on"] is None:
+                r["to_on"] = event["on"]
+        residence = self.t["residence"].add(case_id=state.case["id"],
+                                            address_id=self._known_address(state, d["address"])["id"],
+                                            from_on=event["on"])
+        state.residences.append(residence)
+        occupants = self._people(state, d.get("occupants"))
+        self._link("residence_occupants", residence, occupants)
+        for person in state.people.values():
+            person["lives_with_case"] = False
+        for person in occupants:
+            person["lives_with_case"] = True
+
+    def _pregnancy(self, state: CaseState, event: Row, d: dict[str, Any]) -> None:
+        if d["ref"] in state.people:
+            state.people[d["ref"]]["pregnant_since"] = event["on"]
+
+    def _child_born(self, state: CaseState, event: Row, d: dict[str, Any]) -> None:
+        parents = self._people(state, d.get("parents"))
+        state.people[d["ref"]] = self.t["person"].add(
+            case_id=state.case["id"], ref=d["ref"], relationship="child", born=event["on"], added_on=event["on"],
+            lives_with_case=any(p["lives_with_case"] for p in parents))
+        for parent in parents:
+            parent["pregnant_since"] = None
+
+    def _child_protection(self, state: CaseState, event: Row, d: dict[str, Any]) -> None:
+        if d["ref"] in state.people:
+            state.people[d["ref"]]["child_protection"] = d["status"]
+
+    # other agencies
+    def _check_requested(self, state: CaseState, event: Row, d: dict[str, Any]) -> None:
+        check = self.t["check"].add(case_id=state.case["id"], agency=d["agency"], requested_on=event["on"])
+        state.checks.append(check)
+        self._link("check_about", check, self._people(state, d.get("about")))
+
+    def _check_returned(self, state: CaseState, event: Row, d: dict[str, Any]) -> None:
+        open_checks = [c for c in state.checks if c["agency"] == d["agency"] and c["returned_on"] is None]
+        if open_checks:
+            check = max(open_checks, key=lambda c: c["id"])
+        else:
+            check = self.t["check"].add(case_id=state.case["id"], agency=d["agency"])
+            state.checks.append(check)
+        check.update(returned_on=event["on"], callouts=d.get("callouts"),
+                     known_to_childrens_services=d.get("known_to_childrens_services"), summary=d.get("summary") or "")
+
+    def _police_incident(self, state: CaseState, event: Row, d: dict[str, Any]) -> None:
+        victim = self._person(state, d.get("victim"))
+        self._record("incident", state, event, kind=d["kind"], victim_id=victim["id"] if victim else None,
+                     domestic=bool(d.get("domestic")), features=d.get("features") or [])
+
+    def _control_imposed(self, state: CaseState, event: Row, d: dict[str, Any]) -> None:
+        control = self.t["control"].add(case_id=state.case["id"], control=d["control"], imposed_on=event["on"],
+                                        until=self._date(d.get("until")))
+        state.controls.append(control)
+        self._link("control_protects", control, self._people(state, d.get("protects")))
+
+    def _control_breached(self, state: CaseState, event: Row, d: dict[str, Any]) -> None:
+        controls = [c for c in state.controls if not d.get("control") or c["control"] == d["control"]]
+        control = max(controls, key=lambda c: (c["imposed_on"], c["id"])) if controls else None
+        protects = self._person(state, d.get("protects"))
+        self.t["breach"].add(case_id=state.case["id"], control_id=control["id"] if control else None,
+                             on=event["on"], protects_id=protects["id"] if protects else None,
+                             reported_by=d.get("reported_by") or "")
+
+    def _marac_referred(self, state: CaseState, event: Row, d: dict[str, Any]) -> None:
+        self._record("marac", state, event, stage=event["type"].removeprefix("marac_"),
+                     text=d.get("reason") or d.get("actions") or "")
+
+    _marac_heard = _marac_referred
+
+    def _mappa(self, state: CaseState, event: Row, d: dict[str, Any]) -> None:
+        self._record("mappa", state, event, category=d["category"], level=d["level"])
+
+    def _victim_contact(self, state: CaseState, event: Row, d: dict[str, Any]) -> None:
+        person = self._person(state, d["ref"])
+        assert person is not None
+        self._record("victim_contact", state, event, person_id=person["id"], by=d["by"],
+                     safety_plan=bool(d.get("safety_plan")))
+
+    def _disclosure(self, state: CaseState, event: Row, d: dict[str, Any]) -> None:
+        to = self._person(state, d.get("to"))
+        self._record("disclosure", state, event, scheme=d["scheme"], to_id=to["id"] if to else None)
+
+    def _information_received(self, state: CaseState, event: Row, d: dict[str, Any]) -> None:
+        self._record("information", state, event, source=d["source"], text=d.get("text") or "")
+
+    # probation practice
+    @staticmethod
+    def _set_levels(state: CaseState, d: dict[str, Any]) -> None:
+        for name in ("rosh", "sara_partner", "sara_others"):
+            if d.get(name):
+                state.case[name] = d[name]
+
+    def _assessed(self, state: CaseState, event: Row, d: dict[str, Any]) -> None:
+        assessment = self._record(
+            "assessment", state, event, by_id=self._staff(d.get("by")), rosh=d.get("rosh") or "",
+            sara_partner=d.get("sara_partner") or "", sara_others=d.get("sara_others") or "",
+            dash_yes=d.get("dash_yes"), sources=d.get("sources") or [], analysis=d.get("analysis") or "")
+        state.assessments.append(assessment)
+        self._link("assessment_victims", assessment, self._people(state, d.get("victims_considered")))
+        self._set_levels(state, d)
+
+    def _countersigned(self, state: CaseState, event: Row, d: dict[str, Any]) -> None:
+        for a in state.assessments:
+            if a["countersigned_on"] is None:
+                a["countersigned_by_id"] = self._staff(d["by"])
+                a["countersigned_on"] = event["on"]
+
+    def _contact(self, state: CaseState, event: Row, d: dict[str, Any]) -> None:
+        self._record("contact", state, event, kind=d["kind"], outcome=d["outcome"], by_id=self._staff(d.get("by")))
+
+    def _reviewed(self, state: CaseState, event: Row, d: dict[str, Any]) -> None:
+        self._record("review", state, event, by_id=self._staff(d.get("by")), rosh=d.get("rosh") or "",
+                     sara_partner=d.get("sara_partner") or "", sara_others=d.get("sara_others") or "",
+                     sources=d.get("sources") or [], analysis=d.get("analysis") or "")
+        self._set_levels(state, d)
+
+    def _transition(self, state: CaseState, referral: Row, event: Row, from_status: str) -> None:
+        """The change the event made to the referral, and the end of the referral's place on a course when the
+        event ends it (only a stored referral can have one)."""
+        data = event["payload"]
+        self.t["transition"].add(referral_id=referral["id"], from_status=from_status, to_status=referral["status"],
+                                 on=event["on"], reason=str(data.get("reason") or data.get("by") or ""),
+                                 event_id=event["id"], by_id=event["recorded_by_id"], recorded_at=event["recorded_at"])
+        outcome = PLACE_OUTCOME.get(event["type"])
+        if outcome is not None and state.stored and referral["id"] < PROVISIONAL:
+            Enrolment.objects.filter(referral_id=referral["id"], outcome="").update(outcome=outcome,
+                                                                                    ended_on=event["on"])
+
+    def _referred(self, state: CaseState, event: Row, d: dict[str, Any]) -> None:
+        referral = self.t["referral"].add(case_id=state.case["id"], programme=d["programme"],
+                                          referred_on=event["on"], status=EVENT_STATUS["referred"])
+        state.referrals.append(referral)
+        self._transition(state, referral, event, "")
+
+    def _programme_started(self, state: CaseState, event: Row, d: dict[str, Any]) -> None:
+        mine = [r for r in state.referrals if r["programme"] == d["programme"]]
+        if mine:
+            referral = max(mine, key=lambda r: (r["referred_on"], r["id"]))
+        else:
+            referral = self.t["referral"].add(case_id=state.case["id"], programme=d["programme"],
+                                              referred_on=event["on"], status="")
+            state.referrals.append(referral)
+        from_status = referral["status"]
+        stage = event["type"].removeprefix("programme_")
+        referral["status"] = EVENT_STATUS[event["type"]]
+        if stage == "started":
+            referral["started_on"] = event["on"]
+        elif stage == "completed":
+            referral["completed_on"] = event["on"]
+        elif stage == "cancelled":
+            referral["cancelled_on"] = event["on"]
+            referral["cancelled_by"] = d.get("by") or ""
+        else:
+            referral["left_on"] = event["on"]
+            referral["left_reason"] = d.get("reason") or ""
+        self._transition(state, referral, event, from_status)
+
+    _programme_completed = _programme_cancelled = _programme_left = _programme_started
+
+    def _enforcement(self, state: CaseState, event: Row, d: dict[str, Any]) -> None:
+        self._record("enforcement", state, event, action=d["action"], reason=d.get("reason") or "")
+
+    def _manager_decision(self, state: CaseState, event: Row, d: dict[str, Any]) -> None:
+        self._record("decision", state, event, by_id=self._staff(d.get("by")), about=d["about"],
+                     decision=d.get("decision") or "")
+
+    def _note(self, state: CaseState, event: Row, d: dict[str, Any]) -> None:
+        self._record("note", state, event, by_id=self._staff(d.get("by")), text=d.get("text") or "")
+
+
+def projected_types() -> set[str]:
+    """The event types the rules project (every type in the timeline schema)."""
+    from safeguard.timeline.schema import EVENTS
+
+    return {t for t in EVENTS if callable(getattr(Projector, "_" + t, None))}

@@ -10,11 +10,11 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any, Literal
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Q, QuerySet
 from django.db.models.functions import TruncMonth
 
 from safeguard.cases.models import Case, CaseQuerySet
-from safeguard.insights.measures import MEASURES, Result, compute_all, measure, today
+from safeguard.insights.measures import MEASURES, Result, compute_all, measure, tally, today
 from safeguard.insights.scope import ALL_TIME, COUNTRY, Period, Scope
 
 Part = Literal["numerator", "denominator", "not_met", "left_out"]
@@ -43,7 +43,8 @@ class Point:
 
 def overview(scope: Scope = COUNTRY, period: Period = ALL_TIME, as_of: date | None = None) -> list[dict[str, Any]]:
     """Every measure with its numbers, its national reference and whether it can be drawn as a trend: the
-    data behind a dashboard's summary table (one aggregate query per measure)."""
+    data behind a dashboard's summary table (compute_all: a fixed number of aggregate queries, or the
+    country's and regions' figures the daily sweep cached)."""
     results = compute_all(scope, period, as_of)
     return [{"id": m.id, "title": m.title, "group": m.group, "value_is": m.value_is, **results[m.id].as_dict(),
              "reference": m.reference.as_dict() if m.reference else None, "trend": not m.counter.snapshot}
@@ -81,11 +82,8 @@ def trend(measure_id: str, start: date, end: date, *, scope: Scope = COUNTRY, as
     if counter.period_field is None:
         return [Point(first, counter.count(scope, Period(first, month_end(first)), day)) for first in months]
     period = Period(months[0], month_end(months[-1]))
-    grouped = (counter.rows(scope, period, day).annotate(month=TruncMonth(counter.period_field))
-               .values("month").order_by("month")
-               .annotate(numerator=Count("pk", filter=PARTS["numerator"]),
-                         denominator=Count("pk", filter=PARTS["denominator"])))
-    found = {_as_date(row["month"]): Result(row["numerator"], row["denominator"]) for row in grouped}
+    by_month = tally(counter.rows(scope, period, day).annotate(month=TruncMonth(counter.period_field)), "month")
+    found = {_as_date(month): result for (month,), result in by_month.items()}
     return [Point(first, found.get(first, Result(0, 0))) for first in months]
 
 

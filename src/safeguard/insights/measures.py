@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from typing import Any
+from typing import Any, Literal
 
 from django.db.models import (
     BooleanField,
@@ -95,11 +95,20 @@ class Counter:
         raise NotImplementedError
 
     def count(self, scope: Scope, period: Period, as_of: date) -> Result:
-        totals = self.rows(scope, period, as_of).aggregate(
-            numerator=Count("pk", filter=Q(counted=True, met=True)),
-            denominator=Count("pk", filter=Q(counted=True)),
-        )
-        return Result(totals["numerator"], totals["denominator"])
+        return tally(self.rows(scope, period, as_of)).get((), Result(0, 0))
+
+
+def tally(rows: QuerySet[Any], *by: str) -> dict[tuple[Any, ...], Result]:
+    """The numerator and denominator of rows annotated with `counted` and `met`, for each value of the fields `by`
+    (one entry, keyed (), without them). One query grouped by those fields and the two flags: grouping judges each
+    row once, where a FILTER clause per part would repeat every flag's expression (and its subqueries) in each."""
+    totals: dict[tuple[Any, ...], list[int]] = {}
+    for group in rows.values(*by, "counted", "met").annotate(n=Count("pk")).order_by():
+        numerator_denominator = totals.setdefault(tuple(group[f] for f in by), [0, 0])
+        if group["counted"]:
+            numerator_denominator[1] += group["n"]
+            numerator_denominator[0] += group["n"] if group["met"] else 0
+    return {key: Result(numerator, denominator) for key, (numerator, denominator) in totals.items()}
 
 
 def judge_obligations(rows: QuerySet[Obligation], as_of: date, *, on_time: bool) -> QuerySet[Any]:
@@ -116,13 +125,24 @@ def judge_obligations(rows: QuerySet[Obligation], as_of: date, *, on_time: bool)
     """
     rows = rows.filter(opened__lte=as_of).annotate(waived_by_manager=Exists(
         CaseEvent.objects.filter(pk=OuterRef("closed_by_id"), type="manager_decision")))
+    excluded, pending, fulfilled = obligation_conditions(as_of, Q(waived_by_manager=True))
+    if on_time:
+        fulfilled &= ON_TIME
+    return rows.annotate(excluded=flag(excluded), pending=flag(pending), fulfilled=flag(fulfilled))
+
+
+ON_TIME = Q(closed_on__lte=F("due"))
+
+
+def obligation_conditions(as_of: date, waived_by_manager: Q) -> tuple[Q, Q, Q]:
+    """judge_obligations' rules as conditions on an obligation row: (excluded, pending, fulfilled), fulfilled
+    meaning done by `as_of` (on time or late). `waived_by_manager` says how the row shows a manager's waiver."""
     closed = Q(closed_on__lte=as_of)
-    excluded = Q(status="withdrawn") | (Q(status="waived") & closed
-                                        & (Q(waived_by_manager=True) | Q(closed_on__lte=F("due"))))
+    excluded = Q(status="withdrawn") | (Q(status="waived") & closed & (waived_by_manager | ON_TIME))
     still_open = ~Q(status="withdrawn") & (Q(status__in=OPEN) | Q(closed_on__gt=as_of))
     pending = still_open & Q(due__gte=as_of)
-    fulfilled = Q(status="done") & closed & (Q(closed_on__lte=F("due")) if on_time else Q())
-    return rows.annotate(excluded=flag(excluded), pending=flag(pending), fulfilled=flag(fulfilled))
+    fulfilled = Q(status="done") & closed
+    return excluded, pending, fulfilled
 
 
 def judged(rows: QuerySet[Obligation], as_of: date, *, on_time: bool) -> QuerySet[Any]:
@@ -149,6 +169,10 @@ class ObligationCounter(Counter):
 
     def rows(self, scope: Scope, period: Period, as_of: date) -> QuerySet[Obligation]:
         return judged(obligations_in(scope, period, self.rules, self.kinds), as_of, on_time=self.on_time)
+
+    def count(self, scope: Scope, period: Period, as_of: date) -> Result:
+        # The same numbers as counting `rows` (tests/scale/test_measures_counting.py), by the cheaper query.
+        return count_obligation_measures({"this": self}, scope, period, as_of)["this"]
 
 
 class AssessmentSufficiency(Counter):
@@ -399,6 +423,17 @@ INSPECTIONS_2022_23 = ("HM Inspectorate of Probation inspection findings, 2022-2
 OBLIGATION_RULES = ("Counted per obligation: exclusions, pending and deadlines as in \"How obligations are "
                     "judged\".")
 
+
+def obligation_measure(*, id: str, title: str, group: str, numerator: str, denominator: str, period: str,
+                       rules: tuple[str, ...], kinds: tuple[str, ...], on_time: bool = False, also_excluded: str = "",
+                       reference: Reference | None = None, notes: str = "") -> Measure:
+    """A measure over the obligations `rules` raised (of `kinds`), judged by the common rules
+    (ObligationCounter): the registry's commonest shape."""
+    return Measure(id=id, title=title, group=group, counts="obligations", numerator=numerator,
+                   denominator=denominator, exclusions=OBLIGATION_RULES + also_excluded, period=period, rules=rules,
+                   counter=ObligationCounter(rules, kinds, on_time=on_time), reference=reference, notes=notes)
+
+
 MEASURES: tuple[Measure, ...] = (
     Measure(
         id="da-identified", title="Domestic abuse identified", group="Identification",
@@ -417,51 +452,44 @@ MEASURES: tuple[Measure, ...] = (
         notes="HMI Probation (2023) found abuse of family members often not recognised as domestic abuse; no "
               "national rate has been published.",
     ),
-    Measure(
+    obligation_measure(
         id="police-checks", title="Police checks made where required", group="Information from other agencies",
-        counts="obligations",
         numerator="Those done: police domestic-abuse information returned (on time or late).",
         denominator="Obligations for police domestic-abuse information raised before sentence (rule 2: a court "
                     "report on a DA case, or a proposed curfew) or at the start of supervision (rule 3: a DA case "
                     "sentenced or released with no police information from the last 3 months), opened in the "
                     "period.",
-        exclusions=OBLIGATION_RULES,
         period="Obligations opened in the period (the court report request, sentence or release).",
-        rules=("police-check-before-sentence", "police-check-at-start"),
-        counter=ObligationCounter(("police-check-before-sentence", "police-check-at-start"), ("police_check",)),
+        rules=("police-check-before-sentence", "police-check-at-start"), kinds=("police_check",),
         reference=Reference(0.49, "2022-23", "49% of needed police domestic-abuse checks made",
                             INSPECTIONS_2022_23 + " (rule 3)"),
         notes="One obligation per court report and one per start: a case whose check was missed before "
               "sentence and again at the start counts twice. Checks re-opened by a change (rules 14 and 25) "
               "are not in this measure.",
     ),
-    Measure(
+    obligation_measure(
         id="police-checks-before-sentence", title="Police information before sentence",
-        group="Information from other agencies", counts="obligations",
+        group="Information from other agencies",
         numerator="Those done on time: police information returned on or before the court date.",
         denominator="Rule 2's obligations (a court report requested on a DA case, or on any case with a curfew "
                     "proposed), opened in the period.",
-        exclusions=OBLIGATION_RULES,
         period="Obligations opened in the period (the day the report was requested, or the day the case was "
                "recognised as a DA case, if later).",
-        rules=("police-check-before-sentence",),
-        counter=ObligationCounter(("police-check-before-sentence",), ("police_check",), on_time=True),
+        rules=("police-check-before-sentence",), kinds=("police_check",), on_time=True,
         reference=Reference(0.54, "2022", "police checks missing in 46% of electronic-monitoring curfew cases",
                             "HM Inspectorate of Probation, electronic monitoring thematic inspection (2022), as "
                             "cited in Safeguard's default policy (rule 2)",
                             note="Derived: 100% less the 46% missing. Curfew cases only; no national figure for "
                                  "all DA cases before sentence has been published."),
     ),
-    Measure(
+    obligation_measure(
         id="childrens-checks", title="Children's services checks made where required",
-        group="Information from other agencies", counts="obligations",
+        group="Information from other agencies",
         numerator="Those done: children's social care information returned (on time or late).",
         denominator="Rule 4's obligations (a DA case with a child under 18 linked to it, or a pregnancy), opened "
                     "in the period.",
-        exclusions=OBLIGATION_RULES,
         period="Obligations opened in the period (the day the child was linked, or the case recognised as DA).",
-        rules=("childrens-check",),
-        counter=ObligationCounter(("childrens-check",), ("childrens_services_check",)),
+        rules=("childrens-check",), kinds=("childrens_services_check",),
         reference=Reference(0.55, "2022-23", "55% of needed child safeguarding enquiries made",
                             INSPECTIONS_2022_23 + " (rule 4)"),
         notes="Children's checks re-opened because a change brings new people in (rules 14 and 25) are not in "
@@ -486,62 +514,53 @@ MEASURES: tuple[Measure, ...] = (
               "the case); a missing assessment past its deadline counts as not sufficient. Inspectors judge "
               "sufficiency by reading the assessment; Safeguard's test is rule 8's checklist, which is narrower.",
     ),
-    Measure(
+    obligation_measure(
         id="home-visits", title="Home visits done where required", group="Delivery",
-        counts="obligations",
         numerator="Those done: an attended home-visit contact (on time or late).",
         denominator="Rule 11's obligations (a DA case living with a partner or a child: at the start, after a "
                     "move, a new relationship or someone moving in; then every 3 months while RoSH is high), "
                     "opened in the period.",
-        exclusions=OBLIGATION_RULES + " A visit waived because the case went into custody before it was due is "
-                                      "excluded.",
+        also_excluded=" A visit waived because the case went into custody before it was due is excluded.",
         period="Obligations opened in the period.",
-        rules=("home-visit",), counter=ObligationCounter(("home-visit",), ("home_visit",)),
+        rules=("home-visit",), kinds=("home_visit",),
         reference=Reference(0.19, "2018", "home visits done in 19% of the cases where one was required",
                             THEMATIC_2018, THEMATIC_2018_URL),
     ),
-    Measure(
+    obligation_measure(
         id="scheduled-reviews-on-time", title="Scheduled reviews on time", group="Reviewing",
-        counts="obligations",
         numerator="Those done on time: a written review (or a full reassessment) recorded by the due date.",
         denominator="Rule 13's obligations (a written review every 16 weeks from the last assessment or review), "
                     "opened in the period.",
-        exclusions=OBLIGATION_RULES,
         period="Obligations opened in the period (the assessment or review that started the 16 weeks).",
-        rules=("scheduled-review",), counter=ObligationCounter(("scheduled-review",), ("review",), on_time=True),
+        rules=("scheduled-review",), kinds=("review",), on_time=True,
         reference=Reference(0.32, "2018", "written reviews completed in 32% of cases", THEMATIC_2018,
                             THEMATIC_2018_URL,
                             note="In 2023 inspectors judged reviewing sufficient in 23% of cases (a judgement of "
                                  "quality, not of timeliness)."),
     ),
-    Measure(
+    obligation_measure(
         id="triggered-reviews-on-time", title="Reviews after a change, on time", group="Reviewing",
-        counts="obligations",
         numerator="Those done on time: a written review (or reassessment) dated after the change, by the due "
                   "date (5 working days; 1 for a domestic police incident or a breach).",
         denominator="Rule 14's review obligations (a new or ended relationship, a move, a pregnancy or birth, a "
                     "change in child protection, a police incident, a breach, information about risk), opened in "
                     "the period.",
-        exclusions=OBLIGATION_RULES,
         period="Obligations opened in the period (the change).",
-        rules=("triggered-review",), counter=ObligationCounter(("triggered-review",), ("review",), on_time=True),
+        rules=("triggered-review",), kinds=("review",), on_time=True,
         reference=Reference(0.23, "2023", "reviewing focused sufficiently on the risks of domestic abuse in 23% "
                                           "of cases", THEMATIC_2023, THEMATIC_2023_URL,
                             note="The nearest published figure: inspectors judged reviewing as a whole, including "
                                  "whether it responded to changes; no figure for reviews after a change alone."),
         notes="The police and children's checks rule 14 re-opens for new people are not in this measure.",
     ),
-    Measure(
+    obligation_measure(
         id="intervention-referrals", title="Referred to an intervention where eligible", group="Interventions",
-        counts="obligations",
         numerator="Those done: a referral to a domestic-abuse programme recorded (on time or late).",
         denominator="Rule 15's obligations (SARA risk to partners or others medium or high, or a programme "
                     "required by the court or the licence, with no referral), opened in the period.",
-        exclusions=OBLIGATION_RULES,
         period="Obligations opened in the period (the assessment, sentence or release that made the case "
                "eligible).",
-        rules=("intervention-referral",),
-        counter=ObligationCounter(("intervention-referral",), ("intervention_referral",)),
+        rules=("intervention-referral",), kinds=("intervention_referral",),
         reference=Reference(0.27, "2018", "27% of perpetrators referred to Building Better Relationships",
                             THEMATIC_2018, THEMATIC_2018_URL,
                             note="In 2023, 45% of the inspected cases should have had an intervention and had "
@@ -575,27 +594,24 @@ MEASURES: tuple[Measure, ...] = (
                                              "Relationships completed it (45%)", THEMATIC_2018, THEMATIC_2018_URL,
                             note="National programme statistics quoted in the 2018 thematic."),
     ),
-    Measure(
+    obligation_measure(
         id="marac-referrals", title="MARAC referral where criteria met", group="Protecting victims",
-        counts="obligations",
         numerator="Those done: a MARAC referral recorded (on time or late).",
         denominator="Rule 17's obligations (DASH 14 or more; 3 or more domestic police incidents in 12 months; "
                     "an incident with strangulation, threats to kill, a weapon or stalking), opened in the period.",
-        exclusions=OBLIGATION_RULES + " A manager's decision not to refer, with reasons, is excluded.",
+        also_excluded=" A manager's decision not to refer, with reasons, is excluded.",
         period="Obligations opened in the period (the assessment or incident that met the criteria).",
-        rules=("marac-referral",), counter=ObligationCounter(("marac-referral",), ("marac_referral",)),
+        rules=("marac-referral",), kinds=("marac_referral",),
     ),
-    Measure(
+    obligation_measure(
         id="controls-verified", title="Controls verified", group="Protecting victims",
-        counts="obligations",
         numerator="Those done: the control verified with the person it protects, or a police check returned, "
                   "after it was imposed (on time or late).",
         denominator="Rule 19's obligations (a restraining order, non-molestation order, DAPO, exclusion "
                     "requirement or licence condition imposed: check within 10 working days, then every 3 "
                     "months), opened in the period.",
-        exclusions=OBLIGATION_RULES,
         period="Obligations opened in the period.",
-        rules=("control-check",), counter=ObligationCounter(("control-check",), ("control_check",)),
+        rules=("control-check",), kinds=("control_check",),
         notes="HMI Probation (2018) found external controls often not monitored; no rate has been published. "
               "Breaches are the next measure.",
     ),
@@ -702,30 +718,29 @@ def count_all(scope: Scope, period: Period, day: date) -> dict[str, Result]:
 
 def count_obligation_measures(counters: dict[str, ObligationCounter], scope: Scope, period: Period, as_of: date
                               ) -> dict[str, Result]:
-    """ObligationCounter.count for several measures in one pass over their obligations (issue 11: one query with a
-    FILTER clause per measure instead of one query per measure). The same numbers: each measure's rows are the
-    same filter on rule and kind, judged by the same rules."""
+    """ObligationCounter.count for several measures in one query over their obligations (issue 11). The same
+    numbers: each measure's rows are the same filter on rule and kind, judged by the same rules.
+
+    The query counts each rule and kind once (GROUP BY rule, kind, with a FILTER clause for each count on
+    PostgreSQL), and each measure adds up its own rules and kinds: the rules are written out three times in SQL,
+    not once per measure and part, which Django would build and PostgreSQL evaluate for every clause."""
     if not counters:
         return {}
     rules = tuple(sorted({r for c in counters.values() for r in c.rules}))
+    # The manager's waiver through a join rather than judge_obligations' subquery (one per obligation).
     rows = obligations_in(scope, period, rules).filter(opened__lte=as_of).annotate(
         manager=FilteredRelation("closed_by", condition=Q(closed_by__type="manager_decision")))
-    # judge_obligations' rules as plain conditions (the manager's waiver through a join, not a subquery), since
-    # each measure's FILTER repeats them.
-    closed = Q(closed_on__lte=as_of)
-    excluded = Q(status="withdrawn") | (Q(status="waived") & closed
-                                        & (Q(manager__isnull=False) | Q(closed_on__lte=F("due"))))
-    still_open = ~Q(status="withdrawn") & (Q(status__in=OPEN) | Q(closed_on__gt=as_of))
-    pending = still_open & Q(due__gte=as_of)
-    fulfilled = Q(status="done") & closed
-    # Judged once per row in a subquery (a distinct query is aggregated over as a subquery), counted per measure.
-    judged_rows = rows.annotate(counted=flag(~excluded & ~pending), met=flag(fulfilled),
-                                met_on_time=flag(fulfilled & Q(closed_on__lte=F("due"))))
-    one_each = judged_rows.values("pk", "rule", "kind", "counted", "met", "met_on_time").distinct()  # pk: no merging
-    aggregates: dict[str, Count] = {}
-    for i, counter in enumerate(counters.values()):
-        mine = Q(rule__in=counter.rules) & (Q(kind__in=counter.kinds) if counter.kinds else Q()) & Q(counted=True)
-        aggregates[f"n{i}"] = Count("pk", filter=mine & Q(**{"met_on_time" if counter.on_time else "met": True}))
-        aggregates[f"d{i}"] = Count("pk", filter=mine)
-    totals = one_each.aggregate(**aggregates)
-    return {measure_id: Result(totals[f"n{i}"], totals[f"d{i}"]) for i, measure_id in enumerate(counters)}
+    excluded, pending, fulfilled = obligation_conditions(as_of, Q(manager__isnull=False))
+    counted = ~excluded & ~pending
+    per_kind = list(rows.values("rule", "kind").order_by().annotate(
+        counted=Count("pk", filter=counted),
+        met=Count("pk", filter=counted & fulfilled),
+        met_on_time=Count("pk", filter=counted & fulfilled & ON_TIME),
+    ))
+    results = {}
+    for measure_id, counter in counters.items():
+        mine = [row for row in per_kind
+                if row["rule"] in counter.rules and (not counter.kinds or row["kind"] in counter.kinds)]
+        met: Literal["met", "met_on_time"] = "met_on_time" if counter.on_time else "met"
+        results[measure_id] = Result(sum(row[met] for row in mine), sum(row["counted"] for row in mine))
+    return results

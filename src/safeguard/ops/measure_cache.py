@@ -6,9 +6,10 @@ national or regional dashboard is a daily view, so the daily sweep computes them
 case up to date (`fill`), and `insights.measures.compute_all` answers from the cache for the rest of that day.
 
 What is cached, and for how long:
-- only the country and regions, only all time (the default period), keyed by the day: narrower scopes (a unit, a
-  team, a practitioner) and other periods are always counted live, so a practitioner's or a manager's own
-  figures show a change at once;
+- only the country and regions, and only for all time (the command line's default period) and the dashboard's
+  default period (the twelve months to the day, safeguard.insights_web.choosing.default_start), keyed by the
+  scope, the period and the day: narrower scopes (a unit, a team, a practitioner) and other periods are
+  always counted live, so a practitioner's or a manager's own figures show a change at once;
 - an entry serves its day only (and expires after two days): tomorrow's dashboards wait for tomorrow's sweep, or
   are counted live until it runs;
 - `fill` overwrites, so running the sweep again (after a policy change or a bulk import) refreshes the day.
@@ -29,29 +30,38 @@ if TYPE_CHECKING:
 TIMEOUT = 2 * 24 * 3600
 
 
-def _key(scope: Scope, day: date) -> str | None:
-    """The cache key for a scope's all-time measures on `day`, or None when the scope is not cached."""
+def periods(day: date) -> list[Period]:
+    """The periods kept for `day`: all time, and the twelve months the dashboard opens on."""
+    from safeguard.insights.scope import ALL_TIME, Period
+    from safeguard.insights_web.choosing import default_start
+
+    return [ALL_TIME, Period(default_start(day), day)]
+
+
+def _key(scope: Scope, period: Period, day: date) -> str | None:
+    """The cache key for a scope's measures over `period` on `day`, or None when they are not cached."""
     if scope.unit is not None or scope.team is not None or scope.practitioner is not None:
         return None
-    return f"measures:v1:{'region-' + str(scope.region) if scope.region is not None else 'country'}:{day.isoformat()}"
+    if period not in periods(day):
+        return None
+    where = f"region-{scope.region}" if scope.region is not None else "country"
+    return f"measures:v2:{where}:{period.start or ''}:{period.end or ''}:{day.isoformat()}"
 
 
 def cached(scope: Scope, period: Period, day: date) -> dict[str, Result] | None:
-    """The sweep's figures for this scope and day, when it is a cached one and the sweep has run today."""
-    from safeguard.insights.scope import ALL_TIME
-
-    key = _key(scope, day)
-    if key is None or period != ALL_TIME:
+    """The sweep's figures for this scope, period and day, when they are cached ones and the sweep has run today."""
+    key = _key(scope, period, day)
+    if key is None:
         return None
     found = cache.get(key)
     return found if isinstance(found, dict) else None
 
 
 def fill(day: date) -> int:
-    """Count the country's and every region's measures for `day` and keep them for the day. Returns how many
-    scopes were stored. Called by the daily sweep after it finishes."""
+    """Count the country's and every region's measures for `day`, over each cached period, and keep them for the
+    day. Returns how many figure sets were stored. Called by the daily sweep after it finishes."""
     from safeguard.insights.measures import count_all
-    from safeguard.insights.scope import ALL_TIME, COUNTRY, Scope
+    from safeguard.insights.scope import COUNTRY, Scope
     from safeguard.ops.routers import reporting
     from safeguard.workforce.models import Region
 
@@ -59,8 +69,9 @@ def fill(day: date) -> int:
     stored = 0
     with reporting():
         for scope in scopes:
-            key = _key(scope, day)
-            assert key is not None
-            cache.set(key, count_all(scope, ALL_TIME, day), TIMEOUT)
-            stored += 1
+            for period in periods(day):
+                key = _key(scope, period, day)
+                assert key is not None
+                cache.set(key, count_all(scope, period, day), TIMEOUT)
+                stored += 1
     return stored

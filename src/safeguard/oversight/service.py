@@ -85,51 +85,49 @@ def evaluate_locked(case: Case, rows: list[tuple[int, int, date, str, dict[str, 
 
 FIELDS = ["rule", "kind", "policy_version", "opened", "due", "status", "reason", "closed_on", "closed_by_id",
           "closed_note", "immediate", "critical", "overdue_at_once"]
+StoredRow = tuple[Any, ...]  # a stored obligation as read: pk, key, then FIELDS in order
+_STATUS = FIELDS.index("status")
+_DUE = FIELDS.index("due")
 
 
-def reconcile(case: Case, result: Evaluation) -> None:
-    """Make the stored obligations match the evaluation: insert new ones, update changed ones,
-    close met or waived ones with the event that closed them, withdraw ones the record no longer supports."""
-    stored = list(Obligation.objects.filter(case=case))
-    seqs = {o.closed_by for o in result.obligations if o.closed_by is not None}
-    events = dict(CaseEvent.objects.filter(case=case, seq__in=seqs).values_list("seq", "pk")) if seqs else {}
-    to_create, to_update = plan_reconcile(case.pk, result, stored, events)
-    if to_create:
-        Obligation.objects.bulk_create(to_create)
-    if to_update:
-        Obligation.objects.bulk_update(to_update, FIELDS)
-
-
-def plan_reconcile(case_id: int, result: Evaluation, stored_rows: list[Obligation], event_pks: dict[int, int]
+def plan_reconcile(case_id: int, result: Evaluation, stored_rows: list[StoredRow], event_pks: dict[int, int]
                    ) -> tuple[list[Obligation], list[Obligation]]:
-    """The rows to insert and the rows to update (changed in place) to make `stored_rows` match `result`.
-    `event_pks` maps the case's event seqs to their ids (for closed_by)."""
+    """The rows to insert and the rows to update to make `stored_rows` (pk, key, FIELDS...) match `result`:
+    new obligations inserted, changed ones updated in place, ones the record no longer supports withdrawn.
+    `event_pks` maps the case's event seqs to their ids (for closed_by). Model instances are built only for
+    the rows that change: a sweep finds most rows as they were."""
     day = result.as_of
-    stored = {o.key: o for o in stored_rows}
+    stored = {row[1]: row for row in stored_rows}
     to_create: list[Obligation] = []
     to_update: list[Obligation] = []
     for found in result.obligations:
-        values: dict[str, Any] = {
-            "rule": found.rule, "kind": found.kind, "policy_version": found.policy_version, "opened": found.opened,
-            "due": found.due, "status": found.status_on(day), "reason": found.reason, "closed_on": found.closed_on,
-            "closed_by_id": event_pks.get(found.closed_by) if found.closed_by is not None else None,
-            "closed_note": found.closed_note, "immediate": found.immediate, "critical": found.critical,
-            "overdue_at_once": found.overdue_at_once,
-        }
+        values = (found.rule, found.kind, found.policy_version, found.opened, found.due, found.status_on(day),
+                  found.reason, found.closed_on,
+                  event_pks.get(found.closed_by) if found.closed_by is not None else None,
+                  found.closed_note, found.immediate, found.critical, found.overdue_at_once)
         row = stored.pop(found.key, None)
         if row is None:
-            to_create.append(Obligation(case_id=case_id, key=found.key, **values))
-        elif any(getattr(row, k) != v for k, v in values.items()):
-            for k, v in values.items():
-                setattr(row, k, v)
-            to_update.append(row)
+            to_create.append(Obligation(case_id=case_id, key=found.key, **dict(zip(FIELDS, values, strict=True))))
+        elif row[2:] != values:
+            to_update.append(Obligation(pk=row[0], case_id=case_id, key=found.key,
+                                        **dict(zip(FIELDS, values, strict=True))))
     for row in stored.values():
-        if row.status in OPEN:
-            row.status = "withdrawn"
-            row.closed_on = day
-            row.closed_note = "The record no longer supports this obligation"
-            to_update.append(row)
+        if row[2 + _STATUS] in OPEN:
+            withdrawn = Obligation(pk=row[0], case_id=case_id, key=row[1], **dict(zip(FIELDS, row[2:], strict=True)))
+            withdrawn.status = "withdrawn"
+            withdrawn.closed_on = day
+            withdrawn.closed_note = "The record no longer supports this obligation"
+            to_update.append(withdrawn)
     return to_create, to_update
+
+
+def _event_data(payload: dict[str, Any], owned: bool) -> dict[str, Any]:
+    """An event's data: its stored payload without the envelope's `on` and `type` (in place when `owned`)."""
+    if not owned:
+        return {k: v for k, v in payload.items() if k not in {"on", "type"}}
+    payload.pop("on", None)
+    payload.pop("type", None)
+    return payload
 
 
 # -- many cases at once (the sweep) ---------------------------------------------------------------------
@@ -159,6 +157,7 @@ def evaluate_many(case_ids: list[int], as_of: date, *, savepoint: bool = True, l
             cases = list(Case.objects.select_for_update().filter(pk__in=case_ids).order_by("pk")
                          .only("pk", "ref", "born", "gender", *CASE_FIELDS))
         events: dict[int, list[tuple[int, int, date, str, dict[str, Any]]]] = {c.pk: [] for c in cases}
+        owned = logs is None  # the payloads were decoded here, not handed over by the caller
         if logs is not None:
             events.update({pk: list(logs[pk]) for pk in events})
         else:
@@ -166,57 +165,76 @@ def evaluate_many(case_ids: list[int], as_of: date, *, savepoint: bool = True, l
                                                         .order_by("case_id", "seq")
                                                         .values_list("pk", "case_id", "seq", "on", "type", "payload")):
                 events[case_id].append((pk, seq, on, kind, payload))
-        stored: dict[int, list[Obligation]] = {c.pk: [] for c in cases}
-        for row in Obligation.objects.filter(case_id__in=case_ids).order_by("pk"):
-            stored[row.case_id].append(row)
-        codes = {p[f] for rows in events.values() for *_, p in rows for f in STAFF_FIELDS
-                 if isinstance(p.get(f), str)}
-        staff = {s.code: StaffMember(ref=s.code, grade=s.grade, qualified_on=s.qualified_on, da_trained=s.da_trained)
-                 for s in Staff.objects.filter(code__in=codes)}
+        stored: dict[int, list[StoredRow]] = {c.pk: [] for c in cases}
+        for case_id, *row in (Obligation.objects.filter(case_id__in=case_ids).order_by("pk")
+                              .values_list("case_id", "pk", "key", *FIELDS)):
+            stored[case_id].append(tuple(row))
+        codes: set[str] = set()
+        for rows in events.values():
+            for row in rows:
+                for name in STAFF_FIELDS:
+                    code = row[4].get(name)
+                    if isinstance(code, str):
+                        codes.add(code)
+        # Rules look staff up only by the codes in the case's own events, so every case can share the chunk's.
+        staff = {code: StaffMember(ref=code, grade=grade, qualified_on=qualified_on, da_trained=da_trained)
+                 for code, grade, qualified_on, da_trained in Staff.objects.filter(code__in=codes)
+                 .values_list("code", "grade", "qualified_on", "da_trained")}
         to_create: list[Obligation] = []
         to_update: list[Obligation] = []
         changed_cases: list[Case] = []
-        watched: list[tuple[Case, str, set[tuple[int, date]], Evaluation]] = []
+        watched: list[tuple[Case, str, set[tuple[int, date]], Evaluation, list[Obligation]]] = []
         for case in cases:
             rows = events[case.pk]
-            facts_events = tuple(Event(seq=seq, on=on, type=kind,
-                                       data={k: v for k, v in payload.items() if k not in {"on", "type"}})
-                                 for _, seq, on, kind, payload in rows)
-            case_codes = {e.data[f] for e in facts_events for f in STAFF_FIELDS if isinstance(e.data.get(f), str)}
-            facts = CaseFacts(ref=case.ref, events=facts_events, staff={c: staff[c] for c in case_codes if c in staff},
-                              born=case.born, gender=case.gender or None)
+            facts = CaseFacts(ref=case.ref, events=tuple(Event(seq, on, kind, _event_data(payload, owned))
+                                                         for _, seq, on, kind, payload in rows),
+                              staff=staff, born=case.born, gender=case.gender or None)
             try:
                 result = evaluate(facts, as_of, policy)
             except Exception as exc:  # one bad case must not stop the others
                 outcome[case.pk] = exc
                 continue
             outcome[case.pk] = result
-            overdue_before = {(o.pk, o.due) for o in stored[case.pk] if o.status == "overdue"}
+            overdue_before = {(row[0], row[2 + _DUE]) for row in stored[case.pk]
+                              if row[2 + _STATUS] == "overdue"}
             created, updated = plan_reconcile(case.pk, result, stored[case.pk], {seq: pk for pk, seq, *_ in rows})
             to_create.extend(created)
             to_update.extend(updated)
-            stored[case.pk].extend(created)
             open_dues = [o.due for o in result.open()]
             values = {"concern": result.concern, "next_due": min(open_dues) if open_dues else None,
                       "evaluated_on": as_of, "wake_on": result.wake_on, "da_since": facts.da_since}
-            watched.append((case, case.concern, overdue_before, result))
+            # A row whose values did not change keeps its status and due date, so only the rows created or
+            # updated can have newly turned overdue.
+            watched.append((case, case.concern, overdue_before, result, created + updated))
             if any(getattr(case, k) != v for k, v in values.items()):
                 for k, v in values.items():
                     setattr(case, k, v)
                 changed_cases.append(case)
         if to_create:
             Obligation.objects.bulk_create(to_create, batch_size=1000)
-        if to_update:
-            Obligation.objects.bulk_update(to_update, FIELDS, batch_size=500)
-        if changed_cases:
-            Case.objects.bulk_update(changed_cases, list(CASE_FIELDS), batch_size=500)
+        _update_rows(Obligation, to_update, FIELDS)
+        _update_rows(Case, changed_cases, list(CASE_FIELDS))
         # Domain events for other systems: obligations newly overdue, and concern changes.
         emitted: list[OutboxEvent] = []
-        for case, concern_before, overdue_before, result in watched:
-            overdue_now = sorted((o for o in stored[case.pk] if o.status == "overdue"), key=lambda o: (o.due, o.pk))
+        for case, concern_before, overdue_before, result, written in watched:
+            overdue_now = sorted((o for o in written if o.status == "overdue"), key=lambda o: (o.due, o.pk))
             emitted += [overdue_event(case.ref, o) for o in overdue_now if (o.pk, o.due) not in overdue_before]
             if concern_before is not None and concern_before != result.concern:
                 emitted.append(concern_event(case.ref, concern_before, result.concern))
         if emitted:
             OutboxEvent.objects.bulk_create(emitted, batch_size=1000)
     return outcome
+
+
+FEW = 3  # rows saved by a plain UPDATE each
+
+
+def _update_rows(model: type[Obligation] | type[Case], rows: list[Any], fields: list[str]) -> None:
+    """Save the changed rows' `fields`: a plain UPDATE each for a few rows (record_event's usual case), one
+    bulk_update for many (its CASE WHEN per field costs several ms of CPU however few the rows)."""
+    if len(rows) > FEW:
+        model.objects.bulk_update(rows, fields, batch_size=500)  # type: ignore[attr-defined]
+        return
+    for row in rows:
+        model.objects.filter(pk=row.pk).update(**{f: getattr(row, f) for f in fields})  # type: ignore[attr-defined]
+

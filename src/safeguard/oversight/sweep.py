@@ -20,7 +20,7 @@ from django.db import connections, transaction
 from django.db.models import Q, QuerySet
 from django.dispatch import Signal
 
-from safeguard.audit.log import write_audit
+from safeguard.audit.log import write_audit_many
 from safeguard.cases.models import Case
 from safeguard.oversight.models import Obligation
 from safeguard.oversight.service import active_policy, evaluate_case, evaluate_many, today
@@ -129,6 +129,16 @@ def spo_for(case: Case) -> Staff | None:
     return Staff.objects.filter(team_id=practitioner.team_id, grade="SPO", active=True).order_by("pk").first()
 
 
+def _team_spos(team_ids: set[int]) -> dict[int, Staff]:
+    """spo_for for many teams in one query: each team's first active SPO (with their user, for the email)."""
+    spos: dict[int, Staff] = {}
+    for spo in (Staff.objects.filter(team_id__in=team_ids, grade="SPO", active=True).select_related("user")
+                .order_by("pk")):
+        if spo.team_id is not None:
+            spos.setdefault(spo.team_id, spo)
+    return spos
+
+
 @transaction.atomic
 def escalate(day: date) -> tuple[int, int]:
     """Mark overdue safeguarding obligations past the escalation threshold as escalated (once), and
@@ -137,20 +147,25 @@ def escalate(day: date) -> tuple[int, int]:
     candidates = (Obligation.objects.select_for_update(of=("self",))
                   .filter(status="overdue", escalated_on=None, kind__in=SAFEGUARDING_KINDS, case__archived_at=None)
                   .select_related("case", "case__practitioner"))
-    by_spo: dict[Staff | None, list[Obligation]] = defaultdict(list)
     escalated = []
     for obligation in candidates:
         if working_days_between(obligation.due, day) < threshold:
             continue
         obligation.escalated_on = day
         escalated.append(obligation)
-        by_spo[spo_for(obligation.case)].append(obligation)
+    spos = _team_spos({o.case.practitioner.team_id for o in escalated
+                       if o.case.practitioner is not None and o.case.practitioner.team_id is not None})
+    by_spo: dict[Staff | None, list[Obligation]] = defaultdict(list)
+    for obligation in escalated:
+        practitioner = obligation.case.practitioner
+        team_id = practitioner.team_id if practitioner is not None else None
+        by_spo[spos.get(team_id) if team_id is not None else None].append(obligation)
     Obligation.objects.bulk_update(escalated, ["escalated_on"])
     emails = 0
+    write_audit_many([{"action": "obligation.escalated", "case_ref": o.case.ref, "object_type": "obligation",
+                       "object_id": str(o.pk), "detail": {"kind": o.kind, "spo": spo.code if spo else ""}}
+                      for spo, items in by_spo.items() for o in items])
     for spo, items in by_spo.items():
-        for obligation in items:
-            write_audit("obligation.escalated", case_ref=obligation.case.ref, object_type="obligation",
-                        object_id=str(obligation.pk), detail={"kind": obligation.kind, "spo": spo.code if spo else ""})
         address = spo.user.email if spo is not None and spo.user is not None else ""
         if address:
             # Case refs and obligation kinds only: no names, addresses or case detail in email.

@@ -77,6 +77,7 @@ def _days_in_month(year: int, month: int) -> int:
     return (date(year, month + 1, 1) - timedelta(days=1)).day
 
 
+@lru_cache(maxsize=8192)  # pure; strftime is slow and the engine writes a date into most reason sentences
 def long_date(day: date) -> str:
     """'3 March 2021': the form used in reason sentences."""
     return f"{day.day} {day:%B %Y}"

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
@@ -53,6 +53,18 @@ def catalogue() -> list[RuleSpec]:
     return sorted(RULES.values(), key=lambda spec: spec.number)
 
 
+_in_order: tuple[int, list[RuleSpec]] = (-1, [])
+
+
+def _rules_in_order() -> list[RuleSpec]:
+    """catalogue(), sorted again only when a rule has been registered since (evaluate runs for every case)."""
+    global _in_order
+    if _in_order[0] != len(RULES):
+        specs = catalogue()
+        _in_order = (len(RULES), specs)
+    return _in_order[1]
+
+
 class RuleContext:
     """What a rule function gets: the facts as of the evaluation date, and its own settings."""
 
@@ -61,12 +73,17 @@ class RuleContext:
         self.facts = facts
         self.as_of = as_of
         self.policy = policy
+        self._views = policy.rule_settings_views(spec.id)
 
     def setting(self, name: str, on: date | None = None) -> Any:
-        return self.policy.rule_settings(self.spec.id, on or self.as_of)[name]
+        day = on or self.as_of
+        view = self._views.get(day)
+        if view is None:
+            view = self.policy.rule_settings_view(self.spec.id, day)
+        return view[name]
 
     def other_setting(self, rule_id: str, name: str, on: date | None = None) -> Any:
-        return self.policy.rule_settings(rule_id, on or self.as_of)[name]
+        return self.policy.rule_settings_view(rule_id, on or self.as_of)[name]
 
     @staticmethod
     def working_days(start: date, days: int) -> date:
@@ -101,7 +118,7 @@ def evaluate(facts: CaseFacts, as_of: date, policy: Policy) -> Evaluation:
     facts = facts.until(as_of)
     found: dict[str, Obligation] = {}
     wakes: list[date] = []
-    for spec in catalogue():
+    for spec in _rules_in_order():
         for obligation in spec.fn(RuleContext(spec, facts, as_of, policy)):
             if obligation.opened > as_of:
                 wakes.append(obligation.opened)  # a rule may announce a future obligation; it opens then
@@ -129,7 +146,7 @@ def evaluate(facts: CaseFacts, as_of: date, policy: Policy) -> Evaluation:
 
 
 def _reopen(obligation: Obligation) -> Obligation:
-    return replace(obligation, closed_on=None, closed_as=None, closed_by=None, closed_note="")
+    return obligation.changed(closed_on=None, closed_as=None, closed_by=None, closed_note="")
 
 
 def _apply_waivers(obligation: Obligation, facts: CaseFacts) -> Obligation:

@@ -6,6 +6,7 @@ snapshot always gives the same obligations.
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date
@@ -31,7 +32,7 @@ class Event:
     data: Mapping[str, Any] = field(default_factory=dict)
 
     def get(self, name: str, default: Any = None) -> Any:
-        value = self.data.get(name, default)
+        value = self.data.get(name)
         return default if value is None else value
 
 
@@ -90,16 +91,62 @@ class CaseFacts:
 
     def until(self, day: date) -> CaseFacts:
         """The same case as it stood at the end of `day`."""
-        return replace(self, events=tuple(e for e in self.events if e.on <= day))
+        cache = self._memo
+        found = cache.get(("until", day))
+        if found is None:
+            ends = self._running_max
+            if not ends or ends[-1] <= day:
+                found = self  # nothing recorded after `day`: the same snapshot (and its cached reads)
+            else:
+                found = replace(self, events=tuple(e for e in self.events if e.on <= day))
+            cache[("until", day)] = found
+        return found
+
+    # -- what rules read many times, computed once per snapshot ------------------------------------
+    # A snapshot is frozen, so reads of it are memoised on it: by the event types asked for, and by how many
+    # events (in log order) come before the first one dated after a day. Rules call these for every event
+    # they look at; reading the whole log afresh each time made a case's evaluation quadratic.
+    @cached_property
+    def _memo(self) -> dict[Any, Any]:
+        return {}
+
+    @cached_property
+    def _running_max(self) -> list[date]:
+        """The latest date among the first i+1 events, for each i (non-decreasing, so it can be bisected)."""
+        ends: list[date] = []
+        latest: date | None = None
+        for e in self.events:
+            latest = e.on if latest is None or e.on > latest else latest
+            ends.append(latest)
+        return ends
+
+    def _count_until(self, day: date) -> int:
+        """How many events come before the first one dated after `day` (where a scan in log order stops)."""
+        return bisect_right(self._running_max, day)
+
+    def _types(self, types: tuple[str, ...]) -> list[Event]:
+        """The events of `types` in log order (shared: callers copy before handing it out)."""
+        key = ("types", types)
+        found: list[Event] | None = self._memo.get(key)
+        if found is None:
+            found = self._memo[key] = [e for e in self.events if e.type in types]
+        return found
+
+    def _upto(self, name: str, day: date, read: Callable[[tuple[Event, ...]], Any]) -> Any:
+        """`read` of the events a scan in log order sees up to the end of `day`, memoised (callers copy
+        mutable answers)."""
+        key = (name, self._count_until(day))
+        memo = self._memo
+        if key not in memo:
+            memo[key] = read(self.events[:key[1]])
+        return memo[key]
 
     # -- events -----------------------------------------------------------------------------
     def of_type(self, *types: str) -> list[Event]:
-        return [e for e in self.events if e.type in types]
+        return list(self._types(types))
 
     def first(self, *types: str, after: date | None = None, on_or_after: date | None = None) -> Event | None:
-        for event in self.events:
-            if event.type not in types:
-                continue
+        for event in self._types(types):
             if after is not None and event.on <= after:
                 continue
             if on_or_after is not None and event.on < on_or_after:
@@ -108,13 +155,16 @@ class CaseFacts:
         return None
 
     def last(self, *types: str, before: date | None = None) -> Event | None:
-        found = None
+        if before is None:
+            found = self._types(types)
+            return found[-1] if found else None
+        found_event = None
         for event in self.events:
-            if before is not None and event.on > before:
+            if event.on > before:
                 break
             if event.type in types:
-                found = event
-        return found
+                found_event = event
+        return found_event
 
     # -- people -----------------------------------------------------------------------------
     @cached_property
@@ -148,6 +198,10 @@ class CaseFacts:
 
     def victims(self) -> list[Person]:
         """Known victims: flagged on the person, named in an offence, or the victim of an incident."""
+        return list(self._victims)
+
+    @cached_property
+    def _victims(self) -> list[Person]:
         refs: dict[str, None] = {p.ref: None for p in self.people.values() if p.victim}
         for e in self.of_type("sentenced"):
             for ref in (e.get("offence") or {}).get("victims") or []:
@@ -165,41 +219,15 @@ class CaseFacts:
 
     def household_on(self, day: date) -> set[str]:
         """Person refs living with the case at the end of `day`."""
-        household: set[str] = set()
-        for e in self.events:
-            if e.on > day:
-                break
-            if e.type == "person_added" and e.data.get("lives_with_case"):
-                household.add(e.data["ref"])
-            elif e.type == "moved":
-                household = set(e.get("occupants", []))
-            elif e.type == "child_born" and any(p in household for p in e.get("parents", [])):
-                household.add(e.data["ref"])
-        return household
+        return set(self._upto("household", day, _household))
 
     def partners_on(self, day: date) -> set[str]:
-        partners: set[str] = set()
-        for e in self.events:
-            if e.on > day:
-                break
-            if e.type == "person_added" and e.data.get("relationship") == "partner" or e.type == "relationship_started":
-                partners.add(e.data["ref"])
-            elif e.type == "relationship_ended":
-                partners.discard(e.data["ref"])
-        return partners
+        return set(self._upto("partners", day, _partners))
 
     # -- registers and domestic abuse ---------------------------------------------------------
     def registers_on(self, day: date) -> dict[str, date]:
         """Active register codes with the date each was (last) registered."""
-        active: dict[str, date] = {}
-        for e in self.events:
-            if e.on > day:
-                break
-            if e.type == "registered":
-                active[e.data["code"]] = e.on
-            elif e.type == "deregistered":
-                active.pop(e.data["code"], None)
-        return active
+        return dict(self._upto("registers", day, _registers))
 
     def abuse_shown(self) -> list[Event]:
         """Events that show abuse of a partner, ex-partner or family member (Domestic Abuse Act 2021 s.1-2)."""
@@ -248,36 +276,78 @@ class CaseFacts:
         return None if restarted is not None else ended.on
 
     def practitioner_on(self, day: date) -> StaffMember | None:
-        ref = None
-        for e in self.events:
-            if e.on > day:
-                break
-            if e.type in {"allocated", "transferred"}:
-                ref = e.data["practitioner"]
+        ref = self._upto("practitioner", day, _practitioner)
         return self.staff.get(ref) if ref else None
 
     # -- risk -----------------------------------------------------------------------------------
     def rosh_on(self, day: date) -> str | None:
-        rosh = None
-        for e in self.events:
-            if e.on > day:
-                break
-            if e.type in {"assessed", "reviewed"} and e.get("rosh"):
-                rosh = e.data["rosh"]
+        rosh: str | None = self._upto("rosh", day, _rosh)
         return rosh
 
     def sara_on(self, day: date) -> tuple[str | None, str | None]:
-        partner = others = None
-        for e in self.events:
-            if e.on > day:
-                break
-            if e.type in {"assessed", "reviewed"}:
-                partner = e.get("sara_partner", partner)
-                others = e.get("sara_others", others)
-        return partner, others
+        levels: tuple[str | None, str | None] = self._upto("sara", day, _sara)
+        return levels
 
     def is_high_rosh_on(self, day: date) -> bool:
         return self.rosh_on(day) in HIGH_ROSH
+
+
+# -- reads of the first events of a log (CaseFacts._upto) ---------------------------------------------
+def _household(events: tuple[Event, ...]) -> set[str]:
+    household: set[str] = set()
+    for e in events:
+        if e.type == "person_added" and e.data.get("lives_with_case"):
+            household.add(e.data["ref"])
+        elif e.type == "moved":
+            household = set(e.get("occupants", []))
+        elif e.type == "child_born" and any(p in household for p in e.get("parents", [])):
+            household.add(e.data["ref"])
+    return household
+
+
+def _partners(events: tuple[Event, ...]) -> set[str]:
+    partners: set[str] = set()
+    for e in events:
+        if e.type == "person_added" and e.data.get("relationship") == "partner" or e.type == "relationship_started":
+            partners.add(e.data["ref"])
+        elif e.type == "relationship_ended":
+            partners.discard(e.data["ref"])
+    return partners
+
+
+def _registers(events: tuple[Event, ...]) -> dict[str, date]:
+    active: dict[str, date] = {}
+    for e in events:
+        if e.type == "registered":
+            active[e.data["code"]] = e.on
+        elif e.type == "deregistered":
+            active.pop(e.data["code"], None)
+    return active
+
+
+def _practitioner(events: tuple[Event, ...]) -> str | None:
+    ref = None
+    for e in events:
+        if e.type in {"allocated", "transferred"}:
+            ref = e.data["practitioner"]
+    return ref
+
+
+def _rosh(events: tuple[Event, ...]) -> str | None:
+    rosh = None
+    for e in events:
+        if e.type in {"assessed", "reviewed"} and e.get("rosh"):
+            rosh = e.data["rosh"]
+    return rosh
+
+
+def _sara(events: tuple[Event, ...]) -> tuple[str | None, str | None]:
+    partner = others = None
+    for e in events:
+        if e.type in {"assessed", "reviewed"}:
+            partner = e.get("sara_partner", partner)
+            others = e.get("sara_others", others)
+    return partner, others
 
 
 def _as_date(value: Any) -> date | None:
@@ -303,8 +373,8 @@ def facts_before(facts: CaseFacts, event: Event) -> CaseFacts:
 def next_event(facts: CaseFacts, after: Event, *types: str, on_or_after: date | None = None,
                where: Callable[[Event], bool] | None = None) -> Event | None:
     """The first event of `types` recorded after `after` (and dated on or after `on_or_after`) that passes `where`."""
-    for event in facts.events:
-        if event.seq <= after.seq or event.type not in types:
+    for event in facts._types(types):
+        if event.seq <= after.seq:
             continue
         if on_or_after is not None and event.on < on_or_after:
             continue

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import tomllib
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -31,11 +32,15 @@ class Policy:
     changes: tuple[PolicyChange, ...] = field(default_factory=tuple)
 
     def version_on(self, day: date) -> str:
-        version = self.version
-        for change in self.changes:
-            if change.effective_from <= day:
-                version = change.version
-        return version
+        versions: dict[date, str] = self.__dict__.setdefault("_versions", {})
+        found = versions.get(day)
+        if found is None:
+            found = self.version
+            for change in self.changes:
+                if change.effective_from <= day:
+                    found = change.version
+            versions[day] = found
+        return found
 
     def settings_on(self, day: date) -> dict[str, Any]:
         settings = copy.deepcopy(self.base)
@@ -45,7 +50,24 @@ class Policy:
         return settings
 
     def rule_settings(self, rule_id: str, day: date) -> dict[str, Any]:
-        return dict(self._cached_settings(day)["rules"][rule_id])
+        return dict(self.rule_settings_view(rule_id, day))
+
+    def rule_settings_view(self, rule_id: str, day: date) -> Mapping[str, Any]:
+        """rule_settings without the copy, memoised by (rule, day): for reading only (the engine asks for a
+        setting tens of times per case)."""
+        views = self.rule_settings_views(rule_id)
+        found = views.get(day)
+        if found is None:
+            found = views[day] = self._cached_settings(day)["rules"][rule_id]
+        return found
+
+    def rule_settings_views(self, rule_id: str) -> dict[date, Mapping[str, Any]]:
+        """The memo behind rule_settings_view for one rule: day -> its settings (read only)."""
+        views: dict[str, dict[date, Mapping[str, Any]]] = self.__dict__.setdefault("_rule_views", {})
+        found = views.get(rule_id)
+        if found is None:
+            found = views[rule_id] = {}
+        return found
 
     def section(self, name: str, day: date) -> dict[str, Any]:
         return dict(self._cached_settings(day)[name])

@@ -30,7 +30,7 @@ from safeguard.scale.commands import BENCH_URL, database_url, ensure_database
 
 SCALES: dict[str, dict[str, Any]] = {
     # tiny is for the tests: every figure runs, on a few cases, in seconds.
-    "tiny": {"cases": 30, "users": 3, "seconds": 12, "samples": 10, "import_cases": 3, "max_requests": 200},
+    "tiny": {"cases": 30, "users": 3, "seconds": 20, "samples": 10, "import_cases": 3, "max_requests": 200},
     "small": {"cases": 5_000, "users": 50, "seconds": 60, "samples": 200, "import_cases": 100,
               "max_requests": 20_000},
     "national": {"cases": 250_000, "users": 50, "seconds": 60, "samples": 200, "import_cases": 200,

@@ -136,7 +136,7 @@ def reevaluate(args: dict[str, Any]) -> dict[str, Any]:
 
 @figure
 def measures(args: dict[str, Any]) -> dict[str, Any]:
-    from safeguard.insights.measures import MEASURES
+    from safeguard.insights.measures import MEASURES, count_all
     from safeguard.insights.scope import ALL_TIME, COUNTRY
     from safeguard.ops.routers import reporting
     from safeguard.scale.sql import obligation_measures_by_hand, obligation_measures_orm
@@ -144,12 +144,16 @@ def measures(args: dict[str, Any]) -> dict[str, Any]:
     day = _as_of(args)
     per: dict[str, float] = {}
     with reporting():
-        started = time.perf_counter()
-        for m in MEASURES:
+        for m in MEASURES:  # each on its own (also warms the connection and the database's cache)
             t = time.perf_counter()
             m.counter.count(COUNTRY, ALL_TIME, day)
             per[m.id] = _ms(time.perf_counter() - t)
-        total = time.perf_counter() - started
+        together = []
+        for _ in range(args.get("repeats", 3)):  # as the dashboard counts them, without the daily cache
+            t = time.perf_counter()
+            count_all(COUNTRY, ALL_TIME, day)
+            together.append(time.perf_counter() - t)
+        total = min(together)
         orm_times, sql_times = [], []
         for _ in range(args.get("repeats", 3)):
             t = time.perf_counter()
@@ -168,8 +172,11 @@ def measures(args: dict[str, Any]) -> dict[str, Any]:
 
 @figure
 def timeline_import(args: dict[str, Any]) -> dict[str, Any]:
-    """`safeguard import`'s path (import_timeline: every event through record_event, one evaluation per case)
-    for synthetic timelines under new refs; rolled back afterwards."""
+    """`safeguard import`'s path for synthetic timelines under new refs, rolled back afterwards: import_timeline,
+    one transaction per case: the case created, its events validated and projected in memory by the rules
+    record_event uses and written in bulk (actions.bulk: a few inserts per case, more around check and partner
+    events, whose receivers read the records), then one evaluation. `cpu_seconds` is this process's CPU time
+    (the database server's is not in it)."""
     from django.db import transaction
 
     from safeguard.demo.synth import generate_national
@@ -184,14 +191,18 @@ def timeline_import(args: dict[str, Any]) -> dict[str, Any]:
         doc["case"]["ref"] = f"BENCH{i:06d}"
         documents.append(validate_document(doc, f"bench-{i}"))
     events = sum(len(t.events) for t in documents)
+    with transaction.atomic():  # a first import loads what a process loads once (the bank holidays: 1-3 s here)
+        import_timeline(documents[0], as_of=day)
+        transaction.set_rollback(True)
     with transaction.atomic():
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), time.process_time()
         for timeline in documents:
             import_timeline(timeline, as_of=day)
-        seconds = time.perf_counter() - started
+        seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
         transaction.set_rollback(True)
     return {"cases": len(documents), "events": events, "seconds": round(seconds, 2),
-            "events_per_second": round(events / seconds)}
+            "events_per_second": round(events / seconds), "cpu_seconds": round(cpu, 2),
+            "events_per_cpu_second": round(events / cpu) if cpu else None}
 
 
 @figure

@@ -21,7 +21,8 @@ def obligation_measures() -> list[tuple[str, ObligationCounter]]:
 
 
 def obligation_measures_orm(as_of: date) -> dict[str, tuple[int, int]]:
-    """As the dashboards count them (insights.measures.compute_all): one ORM aggregate for the set."""
+    """As the dashboards count them (insights.measures.compute_all): one ORM query for the set, grouped by rule and
+    kind with a FILTER clause per count."""
     results: dict[str, Result] = count_obligation_measures(dict(obligation_measures()), COUNTRY, ALL_TIME, as_of)
     return {measure_id: (int(r.numerator), int(r.denominator)) for measure_id, r in results.items()}
 

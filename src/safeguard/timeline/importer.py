@@ -9,10 +9,11 @@ from django.db import transaction
 from django.utils import timezone
 
 from safeguard.actions import create_case, ensure_staff, ensure_unit, record_event
+from safeguard.actions.bulk import record_new_case_events
 from safeguard.actions.events import refs_for
 from safeguard.cases.models import Case
-from safeguard.oversight.service import evaluate_case
-from safeguard.timeline.validate import Timeline
+from safeguard.oversight.service import evaluate_locked
+from safeguard.timeline.validate import Timeline, parse_on
 
 
 class ImportRefused(Exception):
@@ -22,10 +23,12 @@ class ImportRefused(Exception):
 @transaction.atomic
 def import_timeline(timeline: Timeline, *, replace: bool = False, user: Any = None, source: str = "import",
                     evaluate_each: bool = False, as_of: date | None = None) -> Case:
-    """Create the case and apply every event through record_event. One transaction: all or nothing.
+    """Create the case and record every event, then evaluate it. One transaction: all or nothing.
 
-    With `evaluate_each`, obligations are re-evaluated as of each event's own date (as the live system
-    would have done); otherwise once at the end, as of `as_of` (default today).
+    By default the events are recorded together (actions.bulk: the same rows, outbox and audit entries as
+    record_event for each, in a few bulk inserts) and the case evaluated once, as of `as_of` (default today).
+    With `evaluate_each`, every event goes through record_event and is evaluated as of its own date (as the
+    live system would have done, with the outbox's overdue and concern events of each evaluation).
     """
     info = timeline.case
     existing = Case.objects.filter(ref=info["ref"], archived_at=None).first()
@@ -40,16 +43,12 @@ def import_timeline(timeline: Timeline, *, replace: bool = False, user: Any = No
     case = create_case(info["ref"], ensure_unit(info.get("pdu") or "Unassigned"),
                        born=date.fromisoformat(info["born"]) if info.get("born") else None,
                        gender=info.get("gender") or "", user=user)
-    refs = refs_for(case)
-    for event in timeline.events:
-        record_event(case, event, user=user, source=source, evaluate=evaluate_each,
-                     as_of=_event_day(event) if evaluate_each else None, refs=refs)
-    if not evaluate_each:
-        evaluate_case(case, as_of=as_of)
+    if evaluate_each:
+        refs = refs_for(case)
+        for event in timeline.events:
+            record_event(case, event, user=user, source=source, as_of=parse_on(event["on"]), refs=refs)
+    else:
+        log = record_new_case_events(case, timeline.events, user=user, source=source)
+        evaluate_locked(case, log, as_of=as_of)  # the case is new in this transaction: no one else can lock it
     return case
 
-
-def _event_day(event: dict[str, Any]) -> date:
-    from safeguard.timeline.validate import parse_on
-
-    return parse_on(event["on"])

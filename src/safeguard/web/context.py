@@ -16,18 +16,20 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     if not user.is_authenticated:
         return {"nav": []}
     path = request.path
+    role = role_of(user)
+    oversees = teams_overseen(user).exists()  # asked once: it decides two items
     items = [{"href": reverse("caseload"), "text": "Caseload", "active": path.startswith("/caseload")
               or path.startswith("/cases/")}]
-    if teams_overseen(user).exists():
+    if oversees:
         items.append({"href": reverse("team"), "text": "Team", "active": path.startswith("/team")})
     items.append({"href": reverse("agencies:index"), "text": "Partner agencies",
                   "active": path.startswith("/agencies/")})
-    if role_of(user) in {"victim_worker", "practitioner", "spo"}:
+    if role in {"victim_worker", "practitioner", "spo"}:
         items.append({"href": reverse("victims:list"), "text": "Victims", "active": path.startswith("/victims/")})
-    if role_of(user) in {"practitioner", "spo", "head", "qa"}:
+    if role in {"practitioner", "spo", "head", "qa"}:
         items.append({"href": reverse("interventions-queue"), "text": "Programmes",
                       "active": path.startswith("/interventions/")})
-    if teams_overseen(user).exists():
+    if oversees:
         items.append({"href": reverse("workforce-capacity"), "text": "Team capacity",
                       "active": path.startswith("/workforce/")})
     items += insights_nav(user, path)

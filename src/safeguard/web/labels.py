@@ -8,6 +8,7 @@ new event type or value still gets a usable (if plainer) form.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
 
 @dataclass(frozen=True)
@@ -300,3 +301,8 @@ def obligation_label(kind: str) -> str:
 
 def register_label(code: str) -> str:
     return REGISTERS.get(code, code)
+
+
+def long_date(day: date | None) -> str:
+    """GOV.UK style: 5 January 2026."""
+    return f"{day.day} {day:%B %Y}" if day else ""

@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date
-from typing import Any
-from urllib.parse import urlencode
+from typing import Any, TypedDict
+from urllib.parse import quote, urlencode
 
 from django.db.models import Case as SqlCase
-from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, Subquery, Value, When
+from django.db.models import Count, IntegerField, Q, Value, When
+from django.urls import reverse
 from django.utils import timezone
 
-from safeguard.accounts.access import teams_overseen
+from safeguard.accounts.access import read_as_visible, teams_overseen
 from safeguard.cases.models import CONCERN_RANK, Case, LinkedPerson, Registration
 from safeguard.oversight.models import OPEN, Obligation
 from safeguard.policy.obligations import SAFEGUARDING_KINDS
@@ -29,7 +31,8 @@ def today() -> date:
 
 
 def visible_case(user: Any, ref: str) -> Case | None:
-    return Case.objects.visible_to(user).select_related("unit", "practitioner__team").filter(ref=ref).first()
+    case = Case.objects.visible_to(user).select_related("unit", "practitioner__team").filter(ref=ref).first()
+    return read_as_visible(case, user) if case is not None else None
 
 
 def age_on(born: date | None, day: date) -> int | None:
@@ -128,29 +131,46 @@ class CaseloadFilters:
         return bool(self.concern or self.overdue or self.register or self.search)
 
 
-@dataclass
-class CaseloadRow:
-    case: Case
-    next_kind: str | None
-    next_due: date | None
+class CaseloadRow(TypedDict):
+    """One case as the caseload shows it, its words ready to print: plain values, not a model instance (a
+    caseload is dozens to thousands of rows; a dict is also the quickest thing for a template to read)."""
+    ref: str
+    name: str
+    href: str
+    concern: str
+    rosh: str  # its label, or "Not assessed"
+    practitioner: str | None
+    next_label: str | None  # what is to be done next, in words
+    next_due: str  # "5 January 2026"
     next_status: str | None
     overdue_count: int
-    registers: list[str] = field(default_factory=list)
+    registers: list[tuple[str, str]]  # code, name
 
 
-def scope_options(user: Any) -> list[tuple[str, str]]:
+def case_hrefs() -> Callable[[str], str]:
+    """reverse("case", args=[ref]) for many refs at the cost of one reverse (the caseload links every case)."""
+    before, after = reverse("case", args=["-"]).rsplit("-", 1)
+    return lambda ref: f"{before}{quote(ref, safe=_URL_SAFE)}{after}"
+
+
+_URL_SAFE = "!$&'()*+,;=/~:@"  # as django.urls.reverse quotes a path argument
+
+
+def scope_options(user: Any, visible: Any = None) -> list[tuple[str, str]]:
     """Whose cases the caseload can show: the user's own, each team they can see, or everything visible."""
     options = [("mine", "My cases")] if getattr(user, "staff", None) is not None else []
-    team_ids = (Case.objects.visible_to(user).exclude(practitioner__team=None)
-                .values_list("practitioner__team_id", flat=True).distinct())
-    for team in Team.objects.filter(pk__in=list(team_ids)).order_by("name"):
-        options.append((f"team-{team.pk}", f"{team.name} team"))
+    visible = Case.objects.visible_to(user) if visible is None else visible
+    teams = (Team.objects.filter(pk__in=visible.exclude(practitioner__team=None).values("practitioner__team_id"))
+             .order_by("name").values_list("pk", "name"))
+    options += [(f"team-{pk}", f"{name} team") for pk, name in teams]
     options.append(("all", "All cases I can see"))
     return options
 
 
-def caseload(user: Any, filters: CaseloadFilters) -> list[CaseloadRow]:
-    cases = Case.objects.visible_to(user).filter(ended_on=None).select_related("practitioner")
+def caseload(user: Any, filters: CaseloadFilters, visible: Any = None) -> list[CaseloadRow]:
+    """The cases of the filters' scope, each with its earliest open obligation, overdue count and active
+    registers: three queries whatever the number of cases (the cases, their open obligations, their registers)."""
+    cases = (Case.objects.visible_to(user) if visible is None else visible).filter(ended_on=None)
     staff = getattr(user, "staff", None)
     if filters.scope == "mine":
         cases = cases.filter(practitioner=staff) if staff is not None else cases.none()
@@ -159,32 +179,53 @@ def caseload(user: Any, filters: CaseloadFilters) -> list[CaseloadRow]:
     if filters.concern:
         cases = cases.filter(concern=filters.concern)
     if filters.register:
-        cases = cases.filter(registrations__code=filters.register, registrations__deregistered_on=None)
+        cases = cases.filter(pk__in=Registration.objects.filter(code=filters.register, deregistered_on=None)
+                             .values("case_id"))
     if filters.search:
         cases = cases.filter(Q(name__icontains=filters.search) | Q(ref__icontains=filters.search))
-    first_open = Obligation.objects.filter(case=OuterRef("pk"), status__in=OPEN).order_by("due", "id")
-    cases = cases.annotate(
-        todo_kind=Subquery(first_open.values("kind")[:1]),
-        todo_due=Subquery(first_open.values("due")[:1]),
-        todo_status=Subquery(first_open.values("status")[:1]),
-        overdue_count=Count("obligations", filter=Q(obligations__status="overdue"), distinct=True),
-        concern_rank=_concern_rank(),
-    ).prefetch_related(Prefetch("registrations", queryset=Registration.objects.filter(deregistered_on=None)
-                                .order_by("code"), to_attr="active_registers"))
+    found = list(cases.values_list("pk", "ref", "name", "concern", "rosh", "practitioner__name",
+                                   "practitioner__code"))
+    ids = [f[0] for f in found]
+    # Each case's earliest open obligation and its number overdue, from one read of its open obligations.
+    first: dict[int, tuple[str, date, str]] = {}
+    overdue: dict[int, int] = {}
+    if ids:
+        for case_id, kind, due, status in (Obligation.objects.filter(case_id__in=ids, status__in=OPEN)
+                                           .order_by("due", "id").values_list("case_id", "kind", "due", "status")):
+            first.setdefault(case_id, (kind, due, status))
+            if status == "overdue":
+                overdue[case_id] = overdue.get(case_id, 0) + 1
     if filters.overdue:
-        cases = cases.filter(overdue_count__gt=0)
-    order = {"concern": ["-concern_rank", "todo_due", "ref"], "due": ["todo_due", "-concern_rank", "ref"],
-             "ref": ["ref"], "name": ["name", "ref"]}[filters.sort]
-    cases = cases.order_by(*order)
-    if filters.sort == "due":  # cases with nothing open last, not first
-        rows = list(cases)
-        rows.sort(key=lambda c: c.todo_due is None)  # type: ignore[attr-defined]
-    else:
-        rows = list(cases)
-    return [CaseloadRow(case=c, next_kind=c.todo_kind, next_due=c.todo_due,  # type: ignore[attr-defined]
-                        next_status=c.todo_status, overdue_count=c.overdue_count,  # type: ignore[attr-defined]
-                        registers=[r.code for r in c.active_registers])  # type: ignore[attr-defined]
-            for c in rows]
+        found = [f for f in found if overdue.get(f[0])]
+    registers: dict[int, list[str]] = {}
+    if found:
+        for case_id, code in (Registration.objects.filter(case_id__in=[f[0] for f in found], deregistered_on=None)
+                              .order_by("code").values_list("case_id", "code")):
+            registers.setdefault(case_id, []).append(code)
+
+    def due_of(case_id: int) -> tuple[bool, date]:  # nothing open sorts last
+        todo = first.get(case_id)
+        return (False, todo[1]) if todo else (True, date.min)
+
+    # Sorted here rather than by ORDER BY over the obligations: every row is read anyway.
+    rank = {"concern": lambda f: (-CONCERN_RANK.get(f[3], 0), due_of(f[0]), f[1]),
+            "due": lambda f: (due_of(f[0]), -CONCERN_RANK.get(f[3], 0), f[1]),
+            "ref": lambda f: f[1],
+            "name": lambda f: (f[2], f[1])}[filters.sort]
+    found.sort(key=rank)
+    href = case_hrefs()
+    return [_caseload_row(f, first.get(f[0]), overdue.get(f[0], 0), registers.get(f[0], []), href) for f in found]
+
+
+def _caseload_row(found: tuple[Any, ...], todo: tuple[str, date, str] | None, overdue: int, registers: list[str],
+                  href: Callable[[str], str]) -> CaseloadRow:
+    _, ref, name, concern, rosh, practitioner_name, practitioner_code = found
+    kind, due, status = todo if todo else (None, None, None)
+    return CaseloadRow(ref=ref, name=name, href=href(ref), concern=concern, rosh=labels.value_label(rosh) if rosh
+                       else "Not assessed", practitioner=practitioner_name or practitioner_code,
+                       next_label=labels.obligation_label(kind) if kind else None, next_due=labels.long_date(due),
+                       next_status=status, overdue_count=overdue,
+                       registers=[(code, labels.register_label(code)) for code in registers])
 
 
 def _concern_rank() -> SqlCase:
@@ -204,39 +245,39 @@ def case_overview(case: Case, *, allowed: set[str], whole_timeline: bool = False
     controls = case.controls.prefetch_related("protects").order_by("-imposed_on")
     events_qs = case.events.select_related("recorded_by__staff").order_by("-seq")
     events = list(events_qs if whole_timeline else events_qs[:TIMELINE_PAGE])
+    sentences = list(case.sentences.prefetch_related("requirements").order_by("-start_on", "-id"))
+    checks = list(AgencyCheck.objects.filter(case=case).prefetch_related("about")
+                  .order_by("-requested_on", "-returned_on", "-id"))
+    awaiting = {c.agency for c in checks if c.requested_on is not None and c.returned_on is None}
     return {
         "age": age_on(case.born, day),
         "victims": [p for p in people if p.victim],
         "children": [p for p in people if is_child(p, day) and not p.victim],
         "others": [p for p in people if not p.victim and not is_child(p, day)],
         "people_count": len(people),
-        "open_obligations": with_actions(case, list(obligations.filter(status__in=OPEN).order_by("due", "id")),
-                                         allowed),
+        "open_obligations": with_actions(list(obligations.filter(status__in=OPEN).order_by("due", "id")), allowed,
+                                         awaiting=awaiting),
         "closed_obligations": list(obligations.filter(status__in=("done", "waived"))
                                    .order_by("-closed_on", "-id")[:10]),
         "registers": list(case.registrations.filter(deregistered_on=None).order_by("code")),
         "assessment": assessments.first(),
         "controls": list(controls),
         "breaches": list(case.breaches.select_related("control", "protects").order_by("-on")),
-        "checks": list(AgencyCheck.objects.filter(case=case).prefetch_related("about")
-                       .order_by("-requested_on", "-returned_on", "-id")),
+        "checks": checks,
         "referrals": list(Referral.objects.filter(case=case).order_by("-referred_on", "-id")),
-        "requirements": [r for s in case.sentences.prefetch_related("requirements").order_by("-start_on")
-                         for r in s.requirements.all()],
-        "sentence": case.sentences.order_by("-start_on", "-id").first(),
+        "requirements": [r for s in sentences for r in s.requirements.all()],
+        "sentence": sentences[0] if sentences else None,
         "events": events,
         "staff_names": _staff_names(events),
-        "event_count": case.events.count(),
+        "event_count": len(events) if whole_timeline or len(events) < TIMELINE_PAGE else case.events.count(),
         "current_address": case.residences.filter(to_on=None).select_related("address").first(),
     }
 
 
-def with_actions(case: Case, open_obligations: list[Obligation], allowed: set[str]) -> list[Obligation]:
+def with_actions(open_obligations: list[Obligation], allowed: set[str], *, awaiting: set[str]) -> list[Obligation]:
     """Give each obligation the forms (of the `allowed` event types) that would meet it (`actions`: event type
-    and a query string of non-sensitive starting answers). A check already requested and not answered is
-    chased, not re-requested."""
-    awaiting = set(AgencyCheck.objects.filter(case=case, requested_on__isnull=False, returned_on=None)
-                   .values_list("agency", flat=True))
+    and a query string of non-sensitive starting answers). A check already requested and not answered (an
+    agency in `awaiting`) is chased, not re-requested."""
     for obligation in open_obligations:
         actions = [(t, params) for t, params in labels.OBLIGATION_ACTIONS.get(obligation.kind, []) if t in allowed]
         if any(t == "check_requested" and params.get("agency") in awaiting for t, params in actions):

@@ -172,6 +172,12 @@ class _DayStates:
             i = j
 
 
+# The event types _DayState.apply reads; any other event leaves the state as it was.
+_STATE_TYPES = frozenset({"assessed", "reviewed", "sentenced", "released", "referred", "programme_started",
+                          "programme_completed", "person_added", "child_born", "police_incident",
+                          "relationship_started", "relationship_ended"})
+
+
 class _DayState:
     """What rule 18 reads off the events up to the end of a day (see the functions it replaces above)."""
 
@@ -183,8 +189,14 @@ class _DayState:
         self.sentence_victims: dict[str, None] = {}  # victims named by sentences, in order
         self.incident_victims: dict[str, None] = {}  # victims of domestic police incidents, in order
         self.partners: set[str] = set()
+        # The answers below, kept until an event that can change them (most events, contacts, cannot).
+        self._need: tuple[Collection[str], str | None] | None = None
+        self._people: list[Person] | None = None
 
     def apply(self, facts: CaseFacts, e: Event) -> None:
+        if e.type not in _STATE_TYPES:
+            return
+        self._need = self._people = None
         if e.type in {"assessed", "reviewed"} and e.get("rosh"):
             self.rosh = e.data["rosh"]
         if e.type in {"sentenced", "released"}:
@@ -214,6 +226,11 @@ class _DayState:
         return programme
 
     def safety_need(self, with_partner_work: Collection[str]) -> str | None:
+        if self._need is None or self._need[0] is not with_partner_work:
+            self._need = (with_partner_work, self._safety_need(with_partner_work))
+        return self._need[1]
+
+    def _safety_need(self, with_partner_work: Collection[str]) -> str | None:
         if self.rosh in HIGH_ROSH:
             return f"the risk of serious harm is {str(self.rosh).replace('_', ' ')}"
         programme = self.programme(with_partner_work)
@@ -222,11 +239,12 @@ class _DayState:
         return None
 
     def people_at_risk(self, day: date) -> list[Person]:
-        victims = dict.fromkeys([p.ref for p in self.people.values() if p.victim] + list(self.sentence_victims)
-                                + list(self.incident_victims))
-        refs = dict.fromkeys([r for r in victims if r in self.people] + sorted(self.partners))
-        people = [self.people.get(ref) for ref in refs]
-        return [p for p in people if p is not None and p.is_adult_on(day)]
+        if self._people is None:
+            victims = dict.fromkeys([p.ref for p in self.people.values() if p.victim] + list(self.sentence_victims)
+                                    + list(self.incident_victims))
+            refs = dict.fromkeys([r for r in victims if r in self.people] + sorted(self.partners))
+            self._people = [p for p in (self.people.get(ref) for ref in refs) if p is not None]
+        return [p for p in self._people if p.is_adult_on(day)]
 
 
 @rule(18, "victim-safety", "victim_safety",
@@ -251,15 +269,21 @@ def victim_safety(ctx: RuleContext) -> Iterator[Obligation]:
         return
     latest: dict[str, Event | None] = {}  # per person: what discharged their latest obligation (None: still open)
     states = _DayStates(facts) if _DayStates.ordered(facts) else None
+    seen_day: date | None = None
+    need: str | None = None
+    people: list[Person] = []
     for event, state in _events_with_state(facts, states):
-        with_partner_work = ctx.setting("partner_work_programmes", event.on)
-        if state is None:
-            need = _safety_need(facts, event.on, with_partner_work)
-        else:
-            need = state.safety_need(with_partner_work)
+        if event.on != seen_day:  # the need and the people depend only on the day: read once for its events
+            seen_day = event.on
+            with_partner_work = ctx.setting("partner_work_programmes", event.on)
+            if state is None:
+                need = _safety_need(facts, event.on, with_partner_work)
+            else:
+                need = state.safety_need(with_partner_work)
+            if need is not None:
+                people = _people_at_risk(facts, event.on) if state is None else state.people_at_risk(event.on)
         if need is None:
             continue
-        people = _people_at_risk(facts, event.on) if state is None else state.people_at_risk(event.on)
         for person in people:
             if person.ref in latest:
                 done = latest[person.ref]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from datetime import date
 from typing import Any
 
@@ -43,10 +44,11 @@ def register_name(code: str) -> str:
 @register.filter
 def long_date(day: date | None) -> str:
     """GOV.UK style: 5 January 2026."""
-    return f"{day.day} {day:%B %Y}" if day else ""
+    return labels.long_date(day)
 
 
 @register.filter
+@functools.cache  # four levels, printed on every row of a caseload
 def concern_tag(level: str) -> SafeString:
     words, colour = labels.CONCERN.get(level, (level, "govuk-tag--grey"))
     return format_html('<strong class="govuk-tag {} app-concern">{}</strong>', colour, words)

@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from safeguard.accounts.access import role_of
-from safeguard.cases.models import CONCERN_RANK
+from safeguard.cases.models import CONCERN_RANK, Case
 from safeguard.timeline import schema
 from safeguard.web import queries
 
@@ -22,18 +22,19 @@ def caseload(request: HttpRequest) -> HttpResponse:
     default_scope = "mine" if getattr(request.user, "staff", None) is not None and role_of(request.user) != "spo" \
         else "all"
     filters = queries.CaseloadFilters.from_request(request.GET, request.session.get(SEARCH_KEY, ""), default_scope)
-    rows = queries.caseload(request.user, filters)
+    visible = Case.objects.visible_to(request.user)  # built once: the rows and the scope menu both start here
+    partial = bool(request.headers.get("HX-Request"))  # a filter changed: only the results are redrawn
     context = {
-        "rows": rows,
+        "rows": queries.caseload(request.user, filters, visible),
         "filters": filters,
-        "scopes": queries.scope_options(request.user),
+        "scopes": [] if partial else queries.scope_options(request.user, visible),
         "concerns": [c for c in reversed(list(CONCERN_RANK))],
         "register_codes": schema.REGISTER_CODES,
         "sorts": queries.SORTS,
         "today": queries.today(),
         "query": request.GET.urlencode(),
     }
-    template = "web/_caseload_results.html" if request.headers.get("HX-Request") else "web/caseload.html"
+    template = "web/_caseload_results.html" if partial else "web/caseload.html"
     return render(request, template, context)
 
 
