@@ -74,15 +74,29 @@ for _name in ("api-case-assessment", "assessment-detail", "assessment-edit", "as
     PK[_name] = lambda w: w.assessment.pk
 
 
+# Routes that name their object by another parameter (a case event's seq, a plan action's id) or in the query
+# string (a suggestion's ?kind=): the values here stand before other_values'.
+ROUTE_VALUES: dict[str, Callable[[SecurityWorld], dict[str, str]]] = {
+    "signals_web:confirm": lambda w: {"seq": str(w.suggestion.event.seq)},
+    "signals_web:dismiss": lambda w: {"seq": str(w.suggestion.event.seq)},
+    "assessment-plan-done": lambda w: {"action_pk": str(w.plan_action.pk)},
+}
+QUERY: dict[str, Callable[[SecurityWorld], str]] = {
+    "signals_web:confirm": lambda w: f"?kind={w.suggestion.kind}",
+    "signals_web:dismiss": lambda w: f"?kind={w.suggestion.kind}",
+}
+
+
 def other_values(world: SecurityWorld) -> dict[str, str]:
     """Values for the other parameter names, whatever the route."""
     return {"ref": world.partner.case.ref, "seq": "1", "number": "1", "event_type": "contact",
-            "measure": "police-checks", "action_pk": "1",
-            "to_status": "assessed_suitable"}
+            "measure": "police-checks", "to_status": "assessed_suitable"}
 
 
 def path_for(route: Route, world: SecurityWorld) -> str:
     values = other_values(world)
+    if key(route) in ROUTE_VALUES:
+        values.update(ROUTE_VALUES[key(route)](world))
     filled: dict[str, list[str]] = {}
     for name in route.params:
         if name == "pk":
@@ -96,7 +110,8 @@ def path_for(route: Route, world: SecurityWorld) -> str:
             raise KeyError(f"route {key(route)!r} ({route.template}) has a parameter {name!r} with no value in "
                            "tests/security/matrix_walk.py other_values")
     paths = list(route.fill(filled))
-    return paths[0][0]
+    query = QUERY[key(route)](world) if key(route) in QUERY else ""
+    return paths[0][0] + query
 
 
 def classify(response: Any) -> str:

@@ -1,7 +1,8 @@
 """The security tests' world: the partner world (tests/partner_world.py: two units, users in every role, a case
-in each, partner requests, a victim's record, MARAC, a control) plus a risk assessment with two versions, a
-programme referral booked on a course, an audit sample, and a third case in the same team that the tests
-restrict. Every object a URL names has a real instance here."""
+in each, partner requests, a victim's record, MARAC, a control) plus a submitted risk assessment with an open
+risk-plan action, a draft assessment with two versions, a case note that raises a suggestion (new information to
+record), a programme referral booked on a course, an audit sample, and a third case in the same team that the
+tests restrict. Every object a URL names has a real instance here."""
 
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ from partner_world import START, World, build_world, make_user
 from safeguard.accounts.models import ROLE_CHOICES
 from safeguard.actions import create_case, record_event
 from safeguard.assessments import service as assessments
-from safeguard.assessments.models import RiskAssessment
+from safeguard.assessments.models import PlanAction, RiskAssessment
 from safeguard.cases.models import Case
 from safeguard.insights.scope import Period, resolve_scope
 from safeguard.insights_web import casesample
@@ -23,6 +24,7 @@ from safeguard.insights_web.models import AuditSample
 from safeguard.interventions import service as interventions
 from safeguard.interventions.models import Cohort, SuitabilityFactor
 from safeguard.practice.models import Referral
+from safeguard.signals_web import service as signals
 from safeguard.workforce.models import Staff
 
 # The roles the matrix covers: every role in ROLE_CHOICES (a role added later joins automatically) and anonymous.
@@ -35,7 +37,9 @@ PLAYERS = {"practitioner": "pp", "spo": "spo", "head": "head", "qa": "qa", "poli
 @dataclass
 class SecurityWorld:
     partner: World
-    assessment: RiskAssessment
+    assessment: RiskAssessment  # a draft with two versions
+    plan_action: PlanAction  # open, from the submitted assessment before it
+    suggestion: signals.Suggestion  # open, raised by a case note
     referral: Referral
     cohort: Cohort
     sample: AuditSample
@@ -63,6 +67,8 @@ def build_security_world() -> SecurityWorld:
     pp, spo, qa = (world.users[k] for k in ("pp", "spo", "qa"))
     case = world.case
     case.refresh_from_db()
+    plan_action = _submitted_plan_action(case, pp)
+    suggestion = _suggestion(case)
     assessment = assessments.start_assessment(case, pp, on=START)
     content = assessment.content()
     content["rosh_rationale"] = "SECOND-VERSION-RATIONALE"
@@ -88,6 +94,29 @@ def build_security_world() -> SecurityWorld:
         record_event(third, {"on": START.isoformat(), **event}, evaluate=i == 2)
     year = Period(START - timedelta(days=365), START)
     sample = casesample.draw_sample(qa, resolve_scope(pdu=world.unit.name), year, size=2, seed=7, as_of=START)
-    return SecurityWorld(partner=world, assessment=assessment, referral=referral, cohort=cohort, sample=sample,
-                         exclusion=exclusion, third=third, colleague=colleague)
+    return SecurityWorld(partner=world, assessment=assessment, plan_action=plan_action, suggestion=suggestion,
+                         referral=referral, cohort=cohort, sample=sample, exclusion=exclusion, third=third,
+                         colleague=colleague)
 
+
+
+def _submitted_plan_action(case: Case, user: User) -> PlanAction:
+    """An assessment submitted (final: its author is experienced) with a one-action risk management plan."""
+    assessment = assessments.start_assessment(case, user, on=START)
+    content = assessment.content()
+    content.update({"rosh": "high", "rosh_rationale": "Strangulation of V1.", "sara_partner": "high",
+                    "sara_others": "medium", "plan": [{"action": "Home visit with the police", "owner": "P1",
+                                                       "due_on": (START + timedelta(days=14)).isoformat(),
+                                                       "person": "V1"}]})
+    assessments.save_draft(assessment, content, user, on=START)
+    assessments.submit(assessment, user, on=START)
+    return PlanAction.objects.get(case=case, status="open")
+
+
+def _suggestion(case: Case) -> signals.Suggestion:
+    """A case note saying the police were called: the suggestion to record a police incident."""
+    event = record_event(case, {"on": START.isoformat(), "type": "note", "by": "P1",
+                                "text": "He told me the police were called to his flat at the weekend."})
+    found = signals.find_open(case, event.seq, "police_callout")
+    assert found is not None, "the note raised no police call-out suggestion"
+    return found

@@ -8,8 +8,10 @@ to sign-in, or the empty form refused after access was granted); "403" refused a
 never for); "404" refused without saying the thing exists (a case, record or request the user may not see);
 "login" sent to sign in (or the API's 401). Routes taking only POST are POSTed empty inside a rolled-back
 savepoint. The objects are those of the North City world (tests/security/secworld.py): the case X100001 of the
-practitioner "pp" in Team A, its SPO, the unit's head, the region's QA, the unit's police, children's services
-and victim worker, an administrator and an integration account of the unit.
+practitioner "pp" in Team A (with its open suggestion and risk-plan action), its SPO, the unit's head, the
+region's QA, the unit's police, children's services and victim worker, an administrator and an integration
+account of the unit. Expected outcomes come from the rules in safeguard/accounts/access.py and docs/security.md
+("Who can see what"), not from what the code happens to answer.
 """
 
 from __future__ import annotations
@@ -95,13 +97,13 @@ EXPECTED: dict[str, str] = {
     "assessment-list":                   "ok    ok    ok    ok    404   404   404   404   ok    login",
     "assessment-detail":                 "ok    ok    ok    ok    404   404   404   404   ok    login",
     "assessment-edit":                   "ok    ok    ok    ok    404   404   404   404   ok    login",
-    "assessment-submit":                 "ok    ok    ok    ok    404   404   404   404   ok    login",
-    "assessment-countersign":            "ok    ok    ok    ok    404   404   404   404   ok    login",
+    "assessment-submit":                 "ok    ok    403   403   404   404   404   404   403   login",
+    "assessment-countersign":            "ok    ok    403   403   404   404   404   404   403   login",
     "assessment-return":                 "404   ok    404   404   404   404   404   404   404   login",
     "assessment-version":                "ok    ok    ok    ok    404   404   404   404   ok    login",
     "assessment-pdf":                    "ok    ok    ok    ok    404   404   404   404   ok    login",
     "assessment-marac-pdf":              "ok    ok    ok    ok    404   404   404   404   ok    login",
-    "assessment-plan-done":              "404   404   404   404   404   404   404   404   404   login",
+    "assessment-plan-done":              "ok    ok    403   403   404   404   404   404   403   login",
     "interventions-queue":               "ok    ok    ok    ok    403   403   403   403   403   login",
     "interventions-referral":            "ok    ok    ok    ok    403   403   403   403   403   login",
     "interventions-case":                "ok    ok    ok    ok    403   403   403   403   403   login",
@@ -131,8 +133,8 @@ EXPECTED: dict[str, str] = {
     "insights_web:audit-samples":        "403   403   403   ok    403   403   403   403   403   login",
     "insights_web:audit-sample":         "403   403   403   ok    403   403   403   403   403   login",
     "insights_web:audit-case":           "403   403   403   ok    403   403   403   403   403   login",
-    "signals_web:confirm":               "404   404   403   403   404   404   404   404   403   login",
-    "signals_web:dismiss":               "404   404   403   403   404   404   404   404   403   login",
+    "signals_web:confirm":               "ok    ok    403   403   404   404   404   404   403   login",
+    "signals_web:dismiss":               "ok    ok    403   403   404   404   404   404   403   login",
     "home":                              "ok    ok    ok    ok    ok    ok    ok    ok    ok    login",
     "login":                             "ok    ok    ok    ok    ok    ok    ok    ok    ok    ok",
     "logout":                            "login login login login login login login login login login",

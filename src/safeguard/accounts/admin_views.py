@@ -6,6 +6,7 @@ pages give them nothing (access.visible_cases). Users are never deleted.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
@@ -66,46 +67,45 @@ def user_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "has_two_factor": two_factor.has_two_factor(subject), "is_self": subject.pk == request.user.pk})
 
 
-def _subject(request: HttpRequest, pk: int) -> User:
-    return get_object_or_404(User, pk=pk)
+def _change_user(request: HttpRequest, pk: int, change: Callable[[Any, User], object], done: str, *,
+                 applies: Callable[[User], bool] = lambda subject: True, not_to_self: str = "") -> HttpResponse:
+    """A change to another user's account from their page: made through `change` (which audits) when it
+    `applies`, said in `done`, and refused with `not_to_self` when that is set and the user is the administrator
+    themselves. Back to the user's page either way."""
+    subject = get_object_or_404(User, pk=pk)
+    if not_to_self and subject.pk == request.user.pk:
+        messages.error(request, not_to_self)
+    elif applies(subject):
+        change(request.user, subject)
+        messages.success(request, done)
+    return redirect("accounts:user", pk=pk)
 
 
 @admin_only
 @require_POST
 def deactivate(request: HttpRequest, pk: int) -> HttpResponse:
-    subject = _subject(request, pk)
-    if subject.pk == request.user.pk:
-        messages.error(request, "You cannot deactivate your own account: ask another administrator")
-    elif subject.is_active:
-        actions.deactivate_user(request.user, subject)
-        messages.success(request, "The user has been deactivated and signed out everywhere. Their records stay.")
-    return redirect("accounts:user", pk=pk)
+    return _change_user(request, pk, actions.deactivate_user,
+                        "The user has been deactivated and signed out everywhere. Their records stay.",
+                        applies=lambda subject: subject.is_active,
+                        not_to_self="You cannot deactivate your own account: ask another administrator")
 
 
 @admin_only
 @require_POST
 def reactivate(request: HttpRequest, pk: int) -> HttpResponse:
-    subject = _subject(request, pk)
-    if not subject.is_active:
-        actions.reactivate_user(request.user, subject)
-        messages.success(request, "The user has been reactivated and can sign in again.")
-    return redirect("accounts:user", pk=pk)
+    return _change_user(request, pk, actions.reactivate_user, "The user has been reactivated and can sign in again.",
+                        applies=lambda subject: not subject.is_active)
 
 
 @admin_only
 @require_POST
 def reset_two_factor(request: HttpRequest, pk: int) -> HttpResponse:
-    subject = _subject(request, pk)
-    actions.reset_two_factor(request.user, subject)
-    messages.success(request, "Two-factor has been reset and the user signed out everywhere: they will set up "
-                              "a new authenticator app when they next sign in.")
-    return redirect("accounts:user", pk=pk)
+    return _change_user(request, pk, actions.reset_two_factor,
+                        "Two-factor has been reset and the user signed out everywhere: they will set up a new "
+                        "authenticator app when they next sign in.")
 
 
 @admin_only
 @require_POST
 def unlock(request: HttpRequest, pk: int) -> HttpResponse:
-    subject = _subject(request, pk)
-    actions.unlock_user(request.user, subject)
-    messages.success(request, "The user has been unlocked and can try to sign in again.")
-    return redirect("accounts:user", pk=pk)
+    return _change_user(request, pk, actions.unlock_user, "The user has been unlocked and can try to sign in again.")

@@ -7,6 +7,7 @@ from datetime import date
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
@@ -34,6 +35,13 @@ def _case(request: HttpRequest, ref: str) -> Case:
     if case is None:
         raise Http404("No such case")
     return case
+
+
+def _require_recording(request: HttpRequest, case: Case) -> None:
+    """A read-only viewer of the case (head of unit, QA, integration) is refused (403), as on the other
+    recording pages, rather than shown the service's refusal."""
+    if not can_record(request.user, case):
+        raise PermissionDenied("Only the case's practitioner or their senior probation officer can do this")
 
 
 def _assessment(case: Case, pk: int) -> RiskAssessment:
@@ -186,6 +194,7 @@ def assessment_edit(request: HttpRequest, ref: str, pk: int) -> HttpResponse:
 @require_POST
 def assessment_submit(request: HttpRequest, ref: str, pk: int) -> HttpResponse:
     case = _case(request, ref)
+    _require_recording(request, case)
     assessment = _assessment(case, pk)
     try:
         service.submit(assessment, request.user)
@@ -200,6 +209,7 @@ def assessment_submit(request: HttpRequest, ref: str, pk: int) -> HttpResponse:
 @require_POST
 def assessment_countersign(request: HttpRequest, ref: str, pk: int) -> HttpResponse:
     case = _case(request, ref)
+    _require_recording(request, case)
     assessment = _assessment(case, pk)
     try:
         service.countersign(assessment, request.user)
@@ -275,6 +285,7 @@ def marac_pdf(request: HttpRequest, ref: str, pk: int) -> HttpResponse:
 @require_POST
 def plan_action_done(request: HttpRequest, ref: str, action_pk: int) -> HttpResponse:
     case = _case(request, ref)
+    _require_recording(request, case)
     action = PlanAction.objects.filter(case=case, pk=action_pk).first()
     if action is None:
         raise Http404("No such plan action")

@@ -119,10 +119,14 @@ def bulk_load(org: Organisation, cases: Iterable[SyntheticCase], as_of: date, *,
 def analyze(loaded: dict[str, type[models.Model]]) -> None:
     """Refresh the planner's statistics of the tables just loaded. Without them PostgreSQL plans as if
     the tables were nearly empty (until autovacuum gets round to them), and the measures' EXISTS
-    subqueries took seconds instead of milliseconds (docs/adr/0005-scale-indexes-and-caching.md)."""
+    subqueries took seconds instead of milliseconds (docs/adr/0005-scale-indexes-and-caching.md).
+    Outside a transaction, PostgreSQL's tables are vacuumed too: until their visibility map is set, the
+    planner prices index-only scans (the measures' partial index on sentence and release events) as heap
+    reads and passes them over."""
+    vacuum = connection.vendor == "postgresql" and not connection.in_atomic_block
     with connection.cursor() as cursor:
         for model in loaded.values():
-            cursor.execute(f"ANALYZE {_quote(model._meta.db_table)}")
+            cursor.execute(f"{'VACUUM (ANALYZE)' if vacuum else 'ANALYZE'} {_quote(model._meta.db_table)}")
 
 
 def _build_case(synthetic: SyntheticCase, as_of: date, tables: dict[str, Table], projector: Projector,

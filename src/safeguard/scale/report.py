@@ -10,9 +10,9 @@ INTRO = """# Benchmarks
 
 Written by `safeguard bench` (issue 11) from the figures in `docs/bench/<scale>.json`; the method, the
 targets and the notes below are part of the generator (`src/safeguard/scale/report.py`), the numbers come
-from the last run of each scale. **The machine is shared**: other engineers' test runs use the same two cores
-while these figures are taken, so read them as an upper bound on what a quiet machine takes; the load
-average at the start and end of each run is recorded with it.
+from the last run of each scale. The machine may be shared with other engineers' test runs: the load average
+at the start and end of each run, and of each figure (docs/bench/), is recorded with it, and a figure taken
+under load is an upper bound on what a quiet machine takes.
 
 ## How to reproduce
 
@@ -33,22 +33,32 @@ benchmark drops and rebuilds only databases whose names start with `safeguard_be
 - **synth**: `safeguard synth --database …`: the national-shaped synthetic dataset (regions, about one
   delivery unit per 2,500 cases, teams of an SPO and about six practitioners, 30% domestic abuse, up to 18
   months of events per case, good and poor practice), generated and bulk loaded (COPY on PostgreSQL), every
-  case evaluated by the policy engine in process. Events per second of the whole load.
+  case evaluated by the policy engine in process; then `VACUUM (ANALYZE)` of every table loaded. Events per
+  second of the whole load.
 - **sweep**: `sweep(full=True)` in two processes: every case re-evaluated and its stored obligations
-  reconciled, then escalation. Cases per second.
+  reconciled, then escalation. Cases per second. This is the run after a policy change (every case's
+  obligations may change); the service's daily job is the next figure.
+- **daily_sweep**: `sweep()` for the day after the full sweep, as the scheduler runs it each morning: only the
+  cases whose `wake_on` has come (an obligation turns due soon or overdue, or a rule's future obligation
+  opens) are evaluated, in one process; rolled back afterwards. `woken_share` is the fraction of all cases.
 - **reevaluate**: `record_event` of one contact on sampled open cases (validation, event log, projections,
   outbox, audit, re-evaluation of the case): the time a practitioner waits after saving. Rolled back
   afterwards. p50/p95.
 - **pages**: `safeguard serve` (gunicorn, gthread workers) on 127.0.0.1; locust headless with 50 signed-in
-  practitioners (each their own caseload), each opening their caseload and one of their cases in turn with
-  0.5–1.5 s between pages, for 60 s or 20,000 requests. *Server time* is the app's own time (the
+  practitioners (each their own caseload), each opening their caseload and one of their cases in turn, for
+  60 s or 20,000 requests. **pages**: 2–8 s on each page (a person glancing at a page before the next: brisk
+  for someone reading a case); **pages_busy**: 0.5–1.5 s, everyone clicking about once a second, beyond what
+  the service will see, to show where queueing starts. *Server time* is the app's own time (the
   `Server-Timing` header written by the request middleware); *client time* adds queueing and the network.
-- **measures**: every dashboard measure for the whole country (all time), in process; then the obligation
+- **measures**: every dashboard measure for the whole country (all time), in process, as the dashboard counts
+  them without its daily cache (`insights.measures.count_all`), best of three; then the obligation
   measure set (the measures counted per obligation) by the ORM as the dashboards count it, and by one
   hand-written SQL query (`src/safeguard/scale/sql.py`) giving the same numbers (checked): best of three,
   and the ratio ORM / SQL.
-- **import**: `import_timeline` (what `safeguard import` runs: every event through `record_event`, one
-  evaluation per case) of synthetic timelines under new refs; rolled back afterwards. Events per second.
+- **import**: `import_timeline` (what `safeguard import` runs: each document validated whole, then its
+  events, projections, outbox and audit entries written in bulk by the one projector `record_event` uses,
+  and one evaluation of the case) of synthetic timelines under new refs; rolled back afterwards. Events per
+  second, and per CPU-second of the process.
 - **scaleout**: the caseload page with no pause between requests, against one gunicorn worker process and
   then two, on one database: requests per second of each.
 - **memory**: `peak_rss_mb`, the peak resident memory of the process that ran the figure (for pages, of the

@@ -4,6 +4,7 @@ else, so a record's existence is not revealed); text through safeguard.victims.r
 from __future__ import annotations
 
 import csv
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
@@ -77,18 +78,26 @@ def record_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "victims/record.html", _record_context(request, record, _forms()))
 
 
+def _post_record_form(request: HttpRequest, pk: int, which: str, record_with: Callable[..., object]) -> HttpResponse:
+    """The record page's forms: validate the posted form named `which`, record it with the action `record_with`
+    (which audits), and go back to the record; otherwise show the page again with the errors (400)."""
+    record = _record(request, pk)
+    found = _forms(request.POST, which)
+    form = found[f"{which}_form"]
+    if form.is_valid():
+        try:
+            record_with(record, user=request.user, **form.cleaned_data)
+        except TimelineError as exc:  # only a safety contact goes on the case's record, which may refuse it
+            form.add_error(None, f"This could not be recorded on the case: {exc.problem}")
+        else:
+            return redirect("victims:record", pk=record.pk)
+    return render(request, "victims/record.html", _record_context(request, record, found), status=400)
+
+
 @login_required
 @require_POST
 def add_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    record = _record(request, pk)
-    found = _forms(request.POST, "detail")
-    form = found["detail_form"]
-    if not form.is_valid():
-        return render(request, "victims/record.html", _record_context(request, record, found), status=400)
-    actions.add_detail(record, kind=form.cleaned_data["kind"], value=form.cleaned_data["value"],
-                       never_disclose=form.cleaned_data["never_disclose"], note=form.cleaned_data["note"],
-                       user=request.user)
-    return redirect("victims:record", pk=record.pk)
+    return _post_record_form(request, pk, "detail", actions.add_detail)
 
 
 @login_required
@@ -104,29 +113,13 @@ def remove_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def add_worker(request: HttpRequest, pk: int) -> HttpResponse:
-    record = _record(request, pk)
-    found = _forms(request.POST, "worker")
-    form = found["worker_form"]
-    if not form.is_valid():
-        return render(request, "victims/record.html", _record_context(request, record, found), status=400)
-    actions.add_worker(record, user=request.user, **form.cleaned_data)
-    return redirect("victims:record", pk=record.pk)
+    return _post_record_form(request, pk, "worker", actions.add_worker)
 
 
 @login_required
 @require_POST
 def add_contact(request: HttpRequest, pk: int) -> HttpResponse:
-    record = _record(request, pk)
-    found = _forms(request.POST, "contact")
-    form = found["contact_form"]
-    if form.is_valid():
-        try:
-            actions.record_safety_contact(record, user=request.user, **form.cleaned_data)
-        except TimelineError as exc:
-            form.add_error(None, f"This could not be recorded on the case: {exc.problem}")
-        else:
-            return redirect("victims:record", pk=record.pk)
-    return render(request, "victims/record.html", _record_context(request, record, found), status=400)
+    return _post_record_form(request, pk, "contact", actions.record_safety_contact)
 
 
 @login_required

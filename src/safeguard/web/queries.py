@@ -186,13 +186,17 @@ def caseload(user: Any, filters: CaseloadFilters, visible: Any = None) -> list[C
     found = list(cases.values_list("pk", "ref", "name", "concern", "rosh", "practitioner__name",
                                    "practitioner__code"))
     ids = [f[0] for f in found]
-    # Each case's earliest open obligation and its number overdue, from one read of its open obligations.
+    # Each case's earliest open obligation and its number overdue, from one read of its open obligations. Of
+    # several due the same day, a safeguarding one (a police check before a contact) is the one shown.
     first: dict[int, tuple[str, date, str]] = {}
     overdue: dict[int, int] = {}
     if ids:
         for case_id, kind, due, status in (Obligation.objects.filter(case_id__in=ids, status__in=OPEN)
                                            .order_by("due", "id").values_list("case_id", "kind", "due", "status")):
-            first.setdefault(case_id, (kind, due, status))
+            shown = first.get(case_id)
+            if shown is None or (shown[1] == due and kind in SAFEGUARDING_KINDS
+                                 and shown[0] not in SAFEGUARDING_KINDS):
+                first[case_id] = (kind, due, status)
             if status == "overdue":
                 overdue[case_id] = overdue.get(case_id, 0) + 1
     if filters.overdue:
