@@ -69,6 +69,9 @@ benchmark drops and rebuilds only databases whose names start with `safeguard_be
 NOTES = """
 ## Reading these figures
 
+- **The small-scale table above is the second session's run**: the code before the third session's changes,
+  taken at a load average of 14–22. The third session measured its changes old against new at the same load
+  (the table below) but did not re-run the benchmark: its two cores were running the test suites.
 - Each figure carries the load average when it was taken (docs/bench/<scale>.json). Figures taken while
   other test suites ran on the same two cores are queueing for a core as much as doing work; the changes
   below were therefore measured old code against new, alternately, on copies of the same database, by CPU
