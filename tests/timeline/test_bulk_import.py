@@ -15,7 +15,7 @@ from django.db import connection, models, transaction
 from django.db.models.signals import post_save
 from django.test.utils import CaptureQueriesContext
 
-from safeguard.actions import create_case, ensure_staff, ensure_unit, record_event
+from safeguard.actions import record_event
 from safeguard.actions.bulk import FLUSH_AFTER
 from safeguard.actions.events import refs_for
 from safeguard.actions.rows import schema
@@ -29,7 +29,7 @@ from safeguard.interventions.models import Enrolment
 from safeguard.oversight.models import Obligation
 from safeguard.oversight.service import evaluate_case
 from safeguard.practice.models import AgencyCheck
-from safeguard.timeline.importer import import_timeline
+from safeguard.timeline.importer import create_timeline_case, import_timeline
 from safeguard.timeline.validate import Timeline, TimelineError, validate_document
 from safeguard.workforce.models import DeliveryUnit, Region, Staff, Team
 
@@ -42,12 +42,7 @@ SKIP = {"created_at", "recorded_at", "updated_at", "at", "hash", "prev_hash", "o
 
 def _old_import(timeline: Timeline, as_of: date) -> Case:
     """import_timeline before issue 11: every event through record_event, one evaluation at the end."""
-    info = timeline.case
-    for member in timeline.staff:
-        ensure_staff(member)
-    case = create_case(info["ref"], ensure_unit(info.get("pdu") or "Unassigned"),
-                       born=date.fromisoformat(info["born"]) if info.get("born") else None,
-                       gender=info.get("gender") or "")
+    case = create_timeline_case(timeline, "Unassigned")
     refs = refs_for(case)
     for event in timeline.events:
         record_event(case, event, source="import", evaluate=False, refs=refs)

@@ -38,11 +38,7 @@ def import_timeline(timeline: Timeline, *, replace: bool = False, user: Any = No
                                 "(the old record is kept, archived)")
         stamp = timezone.now()
         Case.objects.filter(pk=existing.pk).update(archived_at=stamp, ref=f"{existing.ref}~{stamp:%Y%m%d%H%M%S}")
-    for member in timeline.staff:
-        ensure_staff(member)
-    case = create_case(info["ref"], ensure_unit(info.get("pdu") or "Unassigned"),
-                       born=date.fromisoformat(info["born"]) if info.get("born") else None,
-                       gender=info.get("gender") or "", user=user)
+    case = create_timeline_case(timeline, "Unassigned", user=user)
     if evaluate_each:
         refs = refs_for(case)
         for event in timeline.events:
@@ -52,3 +48,14 @@ def import_timeline(timeline: Timeline, *, replace: bool = False, user: Any = No
         evaluate_locked(case, log, as_of=as_of)  # the case is new in this transaction: no one else can lock it
     return case
 
+
+
+def create_timeline_case(timeline: Timeline, default_unit: str, *, user: Any = None) -> Case:
+    """The timeline's staff and its case (in its delivery unit, else `default_unit`), with no events yet: where
+    an import and a replay both start."""
+    info = timeline.case
+    for member in timeline.staff:
+        ensure_staff(member)
+    return create_case(info["ref"], ensure_unit(info.get("pdu") or default_unit),
+                       born=date.fromisoformat(info["born"]) if info.get("born") else None,
+                       gender=info.get("gender") or "", user=user)

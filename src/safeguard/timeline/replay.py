@@ -13,11 +13,12 @@ from typing import Any
 
 from django.db import transaction
 
-from safeguard.actions import create_case, ensure_staff, ensure_unit, record_event
+from safeguard.actions import record_event
 from safeguard.actions.events import refs_for
 from safeguard.oversight.models import Obligation
 from safeguard.oversight.service import evaluate_case, use_policy
 from safeguard.policy.policyfile import Policy
+from safeguard.timeline.importer import create_timeline_case
 from safeguard.timeline.validate import Timeline, parse_on
 
 
@@ -40,12 +41,7 @@ def replay_timeline(timeline: Timeline, policy: Policy | None = None) -> dict[st
 
 
 def _replay(timeline: Timeline) -> dict[str, Any]:
-    info = timeline.case
-    for member in timeline.staff:
-        ensure_staff(member)
-    case = create_case(info["ref"], ensure_unit(info.get("pdu") or "Replay"),
-                       born=date.fromisoformat(info["born"]) if info.get("born") else None,
-                       gender=info.get("gender") or "")
+    case = create_timeline_case(timeline, "Replay")
     refs = refs_for(case)
     pending = list(timeline.events)
     checkpoints: list[dict[str, Any]] = []
@@ -58,7 +54,7 @@ def _replay(timeline: Timeline) -> dict[str, Any]:
         checkpoints.append({"on": checkpoint.isoformat(), "concern": evaluation.concern,
                             "obligations": _listed(case.pk, checkpoint, previous)})
         previous = checkpoint
-    return {"case": info["ref"], "checkpoints": checkpoints}
+    return {"case": timeline.case["ref"], "checkpoints": checkpoints}
 
 
 def _listed(case_id: int, day: date, previous: date | None) -> list[dict[str, Any]]:
