@@ -12,10 +12,9 @@ from insights_pages import People, tables
 from safeguard.audit.models import AuditEntry
 from safeguard.cases.models import Case
 from safeguard.insights.measures import today
-from safeguard.insights.scope import Period, Scope
+from safeguard.insights.scope import Period, Scope, default_start
 from safeguard.insights_web import casesample
 from safeguard.insights_web.casesample import NOT_JUDGED, QUESTIONS, Verdict, agreement, draw, safeguard_verdicts
-from safeguard.insights_web.choosing import default_start
 from safeguard.insights_web.models import AuditedCase, AuditSample
 
 pytestmark = pytest.mark.django_db

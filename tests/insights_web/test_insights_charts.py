@@ -11,9 +11,8 @@ from insights_pages import People, tables
 
 from safeguard.insights.dashboard import trend
 from safeguard.insights.measures import MEASURES, compute_all, measure, today
-from safeguard.insights.scope import Period, Scope
+from safeguard.insights.scope import Period, Scope, default_start
 from safeguard.insights_web.charts import percent
-from safeguard.insights_web.choosing import default_start
 
 pytestmark = pytest.mark.django_db
 

@@ -12,8 +12,7 @@ from insights_pages import People
 from safeguard.cases.models import Case
 from safeguard.insights.dashboard import PARTS, cases_behind
 from safeguard.insights.measures import MEASURES, today
-from safeguard.insights.scope import Period, Scope
-from safeguard.insights_web.choosing import default_start
+from safeguard.insights.scope import Period, Scope, default_start
 
 pytestmark = pytest.mark.django_db
 

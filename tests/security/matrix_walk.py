@@ -85,6 +85,11 @@ QUERY: dict[str, Callable[[SecurityWorld], str]] = {
     "signals_web:confirm": lambda w: f"?kind={w.suggestion.kind}",
     "signals_web:dismiss": lambda w: f"?kind={w.suggestion.kind}",
 }
+# A dashboard's measure pages and exports name the measure (and, behind a number, the part) in the query string.
+for _page in ("measure", "measure-export-csv", "measure-export-xlsx", "measure-export-pdf"):
+    QUERY[f"insights_web:{_page}"] = lambda w: "?measure=police-checks"
+for _page in ("cases", "cases-export-csv", "cases-export-xlsx", "cases-export-pdf"):
+    QUERY[f"insights_web:{_page}"] = lambda w: "?measure=police-checks&part=denominator"
 
 
 def other_values(world: SecurityWorld) -> dict[str, str]:

@@ -23,8 +23,8 @@ from safeguard.api.conditional import IF_NONE_MATCH, respond
 from safeguard.api.filters import QueryValidationError
 from safeguard.api.views import ApiView
 from safeguard.insights.measures import MEASURE_BY_ID, MEASURES, Measure, Result, compute_all, today
-from safeguard.insights.scope import Period, Scope, ScopeError, default_scope
-from safeguard.insights_web.choosing import default_start, scope_from_value, scope_options
+from safeguard.insights.scope import Period, Scope, ScopeError, default_scope, default_start
+from safeguard.insights_web.choosing import scope_from_value, scope_options
 
 PARAMETERS = [
     OpenApiParameter("scope", OpenApiTypes.STR, OpenApiParameter.QUERY, required=False,

@@ -4,7 +4,7 @@ practitioner) and a period (from and to, both inclusive, either open)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from django.db.models import Q
@@ -80,6 +80,15 @@ class Period:
 
 
 ALL_TIME = Period()
+DEFAULT_MONTHS = 12
+
+
+def default_start(as_of: date) -> date:
+    """The first day of the month eleven months before `as_of`'s: twelve months including this one."""
+    first = as_of.replace(day=1)
+    for _ in range(DEFAULT_MONTHS - 1):
+        first = (first - timedelta(days=1)).replace(day=1)
+    return first
 
 
 def resolve_scope(*, region: str | None = None, pdu: str | None = None, team: str | None = None,

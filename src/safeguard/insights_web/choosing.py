@@ -5,7 +5,7 @@ organisation the user may open (safeguard.accounts.access.insight_scopes), defau
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
 from typing import Any
 from urllib.parse import urlencode
 
@@ -15,11 +15,10 @@ from django.http import HttpRequest
 from safeguard.accounts.access import insight_scopes
 from safeguard.insights.dashboard import month_starts
 from safeguard.insights.measures import today
-from safeguard.insights.scope import Period, Scope, ScopeError, default_scope
+from safeguard.insights.scope import Period, Scope, ScopeError, default_scope, default_start
 
 LEVELS = (("region", "Region"), ("unit", "Probation delivery unit"), ("team", "Team"),
           ("practitioner", "Practitioner"))
-DEFAULT_MONTHS = 12
 MAX_TREND_MONTHS = 36
 
 
@@ -72,14 +71,6 @@ class Selection:
 
 def _long(day: date | None) -> str:
     return f"{day.day} {day:%B %Y}" if day else ""
-
-
-def default_start(as_of: date) -> date:
-    """The first day of the month eleven months before `as_of`'s: twelve months including this one."""
-    first = as_of.replace(day=1)
-    for _ in range(DEFAULT_MONTHS - 1):
-        first = (first - timedelta(days=1)).replace(day=1)
-    return first
 
 
 def _staff_label(staff: Any) -> str:

@@ -7,7 +7,7 @@ case up to date (`fill`), and `insights.measures.compute_all` answers from the c
 
 What is cached, and for how long:
 - only the country and regions, and only for all time (the command line's default period) and the dashboard's
-  default period (the twelve months to the day, safeguard.insights_web.choosing.default_start), keyed by the
+  default period (the twelve months to the day, safeguard.insights.scope.default_start), keyed by the
   scope, the period and the day: narrower scopes (a unit, a team, a practitioner) and other periods are
   always counted live, so a practitioner's or a manager's own figures show a change at once;
 - an entry serves its day only (and expires after two days): tomorrow's dashboards wait for tomorrow's sweep, or
@@ -32,8 +32,7 @@ TIMEOUT = 2 * 24 * 3600
 
 def periods(day: date) -> list[Period]:
     """The periods kept for `day`: all time, and the twelve months the dashboard opens on."""
-    from safeguard.insights.scope import ALL_TIME, Period
-    from safeguard.insights_web.choosing import default_start
+    from safeguard.insights.scope import ALL_TIME, Period, default_start
 
     return [ALL_TIME, Period(default_start(day), day)]
 
