@@ -232,10 +232,11 @@ def _update_rows(model: type[Obligation] | type[Case], rows: list[Any], fields: 
     if not rows:
         return
     meta = model._meta
-    columns = [meta.get_field(name) for name in fields]
+    by_name = {f.attname: f for f in meta.concrete_fields}
+    columns = [by_name[name] for name in fields]
     quote = connection.ops.quote_name
-    sql = (f"UPDATE {quote(meta.db_table)} SET {', '.join(f'{quote(f.column)} = %s' for f in columns)} "
-           f"WHERE {quote(meta.pk.column)} = %s")
+    sql = (f"UPDATE {quote(meta.db_table)} SET {', '.join(f'{quote(str(f.column))} = %s' for f in columns)} "
+           f"WHERE {quote(str(by_name['id'].column))} = %s")
     params = [[f.get_db_prep_save(getattr(row, f.attname), connection) for f in columns] + [row.pk] for row in rows]
     with connection.cursor() as cursor:
         cursor.executemany(sql, params)
