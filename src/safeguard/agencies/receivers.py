@@ -23,7 +23,8 @@ def check_saved(sender: Any, instance: AgencyCheck, created: bool, raw: bool = F
     from safeguard.agencies.actions import response_days, sending
     from safeguard.agencies.models import AgencyRequest
 
-    request = AgencyRequest.objects.filter(agency_check=instance).first()
+    # A check saved for the first time has no request pointing to it yet.
+    request = None if created else AgencyRequest.objects.filter(agency_check=instance).first()
     if request is None and created:
         draft = sending.get()
         if draft is not None and draft.case_id == instance.case_id and draft.agency == instance.agency \
