@@ -11,7 +11,7 @@ DEMO_PORT ?= 8000
 
 $(BIN)/safeguard: pyproject.toml uv.lock
 	@$(PYTHON) -m uv --version >/dev/null 2>&1 || $(PYTHON) -m pip install --quiet --disable-pip-version-check uv
-	$(UV) sync --frozen --quiet
+	$(UV) sync --frozen --quiet --compile-bytecode
 	@touch $(BIN)/safeguard
 
 # GOV.UK Frontend, MoJ Frontend and htmx from npm (exact versions in package-lock.json), built into the
