@@ -57,3 +57,27 @@ def test_case_page_shows_the_tier_with_its_explanation(priya: Client, police_cas
     assert f'data-testid="tier">\n      {expected.label}' in page
     assert "How the tier was worked out" in page
     assert f"/cases/{police_case.ref}/assessments/" in page
+
+
+def test_the_timeline_shows_requirements_and_conditions_with_their_own_fields(priya: Client, settled: Case,
+                                                                              org: Any) -> None:
+    # A typed list's items hold lists and yes/no fields of their own (the people an exclusion protects): the
+    # page once failed with a server error on every case whose sentence or licence had one.
+    record_event(settled, {"on": ago(1), "type": "released", "licence": "standard", "months": 6,
+                           "conditions": [{"type": "no_contact", "protects": ["V1"]}, {"type": "curfew"}]},
+                 user=org.practitioner)
+    response = priya.get("/cases/X100002/")
+    assert response.status_code == 200
+    timeline = response.content.decode()
+    timeline = timeline[timeline.index('data-testid="timeline"'):]
+    assert "protects V1" in timeline
+
+
+def test_event_details_label_each_item_of_a_typed_list_by_its_own_fields() -> None:
+    from safeguard.web.templatetags.safeguard_web import event_details
+
+    rows = dict(event_details({"type": "sentenced", "order": "community_order", "requirements": [
+        {"type": "exclusion", "protects": ["V1", "V2"]}, {"type": "curfew", "electronic_monitoring": True},
+        {"type": "rar", "days": 20}]}))
+    shown = next(v for k, v in rows.items() if "equirement" in k)
+    assert "protects V1, V2" in shown and "electronically monitored Yes" in shown and "days 20" in shown

@@ -160,6 +160,8 @@ def load_test(url: str | None, users_file: str, *, workers: int, users: int, sec
             if not stats_file.exists():
                 return {"error": f"locust wrote no statistics: {done.stderr.strip()[-300:]}"}
             rows = list(csv.DictReader(stats_file.open()))
+            failures_file = Path(f"{prefix}_failures.csv")
+            failed = list(csv.DictReader(failures_file.open())) if failures_file.exists() else []
         result: dict[str, Any] = {"workers": workers, "users": users, "seconds": seconds, "think_s": think}
         for row in rows:
             name = row["Name"]
@@ -171,6 +173,9 @@ def load_test(url: str | None, users_file: str, *, workers: int, users: int, sec
             result[name.replace(" ", "_")] = entry
         pages_rows = [r for r in rows if r["Type"] == "GET" and r["Name"] in ("caseload", "case")]
         result["throughput_rps"] = round(sum(_number(r["Requests/s"]) or 0.0 for r in pages_rows), 1)
+        if failed:  # what went wrong, by page: a status, a timeout, a refused connection
+            result["failure_reasons"] = {f"{row['Name']}: {row['Error']}"[:200]: int(row["Occurrences"])
+                                         for row in failed}
         result["peak_rss_mb_per_worker"] = _children_peak_mb(server.pid)
         return result
     finally:

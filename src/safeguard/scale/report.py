@@ -140,10 +140,13 @@ def _figures_table(results: dict[str, Any]) -> list[str]:
         if name in ("pages", "pages_busy"):
             for page in ("caseload", "case"):
                 server, client = value.get(f"server_{page}", {}), value.get(page, {})
+                why = [f"{reason.split(': ', 1)[1]} ×{n}" for reason, n in value.get("failure_reasons", {}).items()
+                       if reason.startswith(f"{page}: ")]
                 lines.append(f"| {name.replace('_', ' ')}: {page} | server p50 {_fmt(server.get('p50_ms'))} ms, p95 "
                              f"{_fmt(server.get('p95_ms'))} ms; client p50 {_fmt(client.get('p50_ms'))} ms, p95 "
                              f"{_fmt(client.get('p95_ms'))} ms; {_fmt(client.get('requests'))} requests, "
-                             f"{_fmt(client.get('failures'))} failed | {TARGETS[name]} | "
+                             f"{_fmt(client.get('failures'))} failed{' (' + '; '.join(why) + ')' if why else ''} | "
+                             f"{TARGETS[name]} | "
                              f"{_fmt(value.get('peak_rss_mb_per_worker'))} MB per worker |")
             continue
         shown = {k: v for k, v in value.items() if k not in {"peak_rss_mb", "one", "two", "run_at", "load_average"}}

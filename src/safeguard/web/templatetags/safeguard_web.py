@@ -122,6 +122,9 @@ def byline(event: Any) -> str:
         .get(event.source, f"Recorded ({event.source})")
 
 
+_PLAIN = schema.Field("text")
+
+
 def _show(value: Any, spec: schema.Field) -> str:
     if spec.kind == "object" and isinstance(value, dict):
         return "; ".join(f"{labels.field_label('', k)}: {_show(v, spec.shape.get(k, spec))}"
@@ -129,8 +132,12 @@ def _show(value: Any, spec: schema.Field) -> str:
     if spec.kind == "typed_list" and isinstance(value, list):
         parts = []
         for item in value:
-            extras = ", ".join(f"{labels.field_label('', k).lower()} {_show(v, spec)}"
-                               for k, v in item.items() if k != "type")
+            if not isinstance(item, dict):
+                parts.append(str(item))
+                continue
+            fields = spec.variants.get(item.get("type", ""), {})  # each item's fields by its own kinds
+            extras = ", ".join(f"{labels.field_label('', k).lower()} {_show(v, fields.get(k, _PLAIN))}"
+                               for k, v in item.items() if k != "type" and v not in (None, "", []))
             parts.append(labels.value_label(item.get("type", "")) + (f" ({extras})" if extras else ""))
         return "; ".join(parts)
     if isinstance(value, list):
