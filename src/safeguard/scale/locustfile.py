@@ -52,9 +52,11 @@ class Practitioner(HttpUser):
             self.environment.runner.quit()
             return
         started = time.perf_counter()
-        with self.client.get(path, name=name, catch_response=True) as response:
+        # Redirects are not followed: a page that sends the user to sign in is a failure, not a fast page.
+        with self.client.get(path, name=name, catch_response=True, allow_redirects=False) as response:
             if response.status_code != 200:
-                response.failure(f"status {response.status_code}")
+                where = response.headers.get("Location", "").split("?")[0]
+                response.failure(f"status {response.status_code}" + (f" to {where}" if where else ""))
                 return
             found = _TIMING.search(response.headers.get("Server-Timing", ""))
             if found:
