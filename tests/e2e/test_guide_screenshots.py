@@ -42,6 +42,8 @@ def test_guide_screenshots(pages: Pages, org: Org, tmp_path: Path) -> None:
     pages.open("/cases/X100001/record/contact/?kind=home_visit")
     shot("record-contact", full=True)
     page.get_by_role("button", name="Save").click()
+    # The refused form's page, loaded: a screenshot taken while the browser is still navigating can fail.
+    page.locator(".govuk-error-summary").wait_for()
     shot("record-errors")
     page.get_by_role("button", name="Sign out").click()
     pages.sign_in("mo")
