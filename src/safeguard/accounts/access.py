@@ -67,11 +67,7 @@ def visible_cases(cases: CaseQuerySet, user: Any) -> CaseQuerySet:
     cases = without_hidden(cases.filter(archived_at=None), user)
     staff = getattr(user, "staff", None) if role else None
     if role in {"practitioner", "spo"} and staff is not None:
-        if staff.team_id is None:
-            return cases.filter(practitioner=staff)
-        # Their own cases are among the team's: one semi-join on the team's staff, which PostgreSQL answers
-        # from the practitioner index (an OR of the two conditions scanned every case in the country).
-        return cases.filter(practitioner__in=_team_staff(staff.team_id))
+        return cases.filter(practitioner__in=_staff_seen_by(staff))
     if role == "head" and user.profile.unit_id is not None:
         return cases.filter(unit_id=user.profile.unit_id)
     if role == "qa" and user.profile.unit_id is not None:
@@ -81,10 +77,14 @@ def visible_cases(cases: CaseQuerySet, user: Any) -> CaseQuerySet:
     return cases.none()
 
 
-def _team_staff(team_id: int) -> QuerySet[Any]:
+def _staff_seen_by(staff: Any) -> QuerySet[Any]:
+    """The staff whose cases a practitioner or SPO sees: their team (themselves among them), or only themselves.
+    A semi-join that PostgreSQL answers from the practitioner index: "mine OR my team's", an OR across a join,
+    scanned every case in the country."""
     from safeguard.workforce.models import Staff
 
-    return Staff.objects.filter(team_id=team_id).values("pk")
+    colleagues = Staff.objects.filter(team_id=staff.team_id) if staff.team_id else Staff.objects.filter(pk=staff.pk)
+    return colleagues.values("pk")
 
 
 def can_record(user: Any, case: Any) -> bool:
@@ -201,9 +201,7 @@ def victim_records_visible(records: QuerySet[Any], user: Any) -> QuerySet[Any]:
     if role == "practitioner" and staff is not None:
         return records.filter(case__practitioner=staff)
     if role == "spo" and staff is not None:
-        if staff.team_id is None:
-            return records.filter(case__practitioner=staff)
-        return records.filter(case__practitioner__in=_team_staff(staff.team_id))
+        return records.filter(case__practitioner__in=_staff_seen_by(staff))
     return records.none()
 
 

@@ -236,7 +236,7 @@ def _update_rows(model: type[Obligation] | type[Case], rows: list[Any], fields: 
     columns = [by_name[name] for name in fields]
     quote = connection.ops.quote_name
     sql = (f"UPDATE {quote(meta.db_table)} SET {', '.join(f'{quote(str(f.column))} = %s' for f in columns)} "
-           f"WHERE {quote(str(by_name['id'].column))} = %s")
+           f"WHERE {quote(str(by_name[meta.pk.attname].column))} = %s")
     params = [[f.get_db_prep_save(getattr(row, f.attname), connection) for f in columns] + [row.pk] for row in rows]
     with connection.cursor() as cursor:
         cursor.executemany(sql, params)

@@ -151,7 +151,6 @@ def escalate(day: date) -> tuple[int, int]:
     for obligation in candidates:
         if working_days_between(obligation.due, day) < threshold:
             continue
-        obligation.escalated_on = day
         escalated.append(obligation)
     spos = _team_spos({o.case.practitioner.team_id for o in escalated
                        if o.case.practitioner is not None and o.case.practitioner.team_id is not None})
@@ -160,11 +159,12 @@ def escalate(day: date) -> tuple[int, int]:
         practitioner = obligation.case.practitioner
         team_id = practitioner.team_id if practitioner is not None else None
         by_spo[spos.get(team_id) if team_id is not None else None].append(obligation)
-    # One plain UPDATE: bulk_update's CASE WHEN per row is quadratic in the database (minutes for the national
-    # dataset's first escalation of tens of thousands of rows), and every row gets the same date.
+    # Every row gets the same date: plain UPDATEs by id, not bulk_update, whose CASE WHEN per row is quadratic
+    # in the database (minutes for the national dataset's first escalation of about 100,000 rows).
     ids = [o.pk for o in escalated]
-    for start in range(0, len(ids), 10_000):  # SQLite takes at most 32,766 parameters a statement
-        Obligation.objects.filter(pk__in=ids[start:start + 10_000]).update(escalated_on=day)
+    step = 10_000  # SQLite takes at most 32,766 parameters a statement
+    for start in range(0, len(ids), step):
+        Obligation.objects.filter(pk__in=ids[start:start + step]).update(escalated_on=day)
     emails = 0
     write_audit_many([{"action": "obligation.escalated", "case_ref": o.case.ref, "object_type": "obligation",
                        "object_id": str(o.pk), "detail": {"kind": o.kind, "spo": spo.code if spo else ""}}

@@ -49,7 +49,6 @@ def import_timeline(timeline: Timeline, *, replace: bool = False, user: Any = No
     return case
 
 
-
 def create_timeline_case(timeline: Timeline, default_unit: str, *, user: Any = None) -> Case:
     """The timeline's staff and its case (in its delivery unit, else `default_unit`), with no events yet: where
     an import and a replay both start."""

@@ -122,9 +122,6 @@ def byline(event: Any) -> str:
         .get(event.source, f"Recorded ({event.source})")
 
 
-_PLAIN = schema.Field("text")
-
-
 def _show(value: Any, spec: schema.Field) -> str:
     if spec.kind == "object" and isinstance(value, dict):
         return "; ".join(f"{labels.field_label('', k)}: {_show(v, spec.shape.get(k, spec))}"
@@ -136,7 +133,7 @@ def _show(value: Any, spec: schema.Field) -> str:
                 parts.append(str(item))
                 continue
             fields = spec.variants.get(item.get("type", ""), {})  # each item's fields by its own kinds
-            extras = ", ".join(f"{labels.field_label('', k).lower()} {_show(v, fields.get(k, _PLAIN))}"
+            extras = ", ".join(f"{labels.field_label('', k).lower()} {_show(v, fields.get(k, schema.TEXT))}"
                                for k, v in item.items() if k != "type" and v not in (None, "", []))
             parts.append(labels.value_label(item.get("type", "")) + (f" ({extras})" if extras else ""))
         return "; ".join(parts)
