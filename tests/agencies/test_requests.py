@@ -111,12 +111,17 @@ def test_a_check_recorded_another_way_joins_the_queue(world: World) -> None:
 def test_returned_answer_is_used_by_a_later_assessment(world: World) -> None:
     request = world.police_request
     actions.answer_request(request, actions.Answer(0, [], None, "", "", "Nothing"), user=world.users["police"])
-    record_event(world.case, {"on": "2026-01-05", "type": "reviewed", "by": "P1", "sources": ["police"],
-                              "analysis": "Used the police answer"})
-    page = client_for(world, "pp").get(f"/agencies/cases/{world.case.ref}/")
-    assert page.status_code == 200
+    # A later review that names only another agency does not use it.
+    record_event(world.case, {"on": "2026-01-05", "type": "reviewed", "by": "P1", "sources": ["childrens_services"],
+                              "analysis": "Not the police answer"})
     request.refresh_from_db()
-    assert request.status == "used" and request.used_in is not None and request.used_in.type == "reviewed"
+    assert request.status == "returned" and request.used_in is None
+    review = record_event(world.case, {"on": "2026-01-05", "type": "reviewed", "by": "P1", "sources": ["police"],
+                                       "analysis": "Used the police answer"})
+    request.refresh_from_db()  # linked as the review was recorded, with no sweep and no page visit
+    assert request.status == "used" and request.used_in == review
+    page = client_for(world, "pp").get(f"/agencies/cases/{world.case.ref}/").content.decode()
+    assert "Reviewed on 5 January 2026" in page
 
 
 @pytest.mark.django_db

@@ -294,26 +294,33 @@ def link_uses(requests: QuerySet[AgencyRequest]) -> int:
 
 def chase_due_on(request: AgencyRequest) -> date | None:
     """When rule 5 wants the answer back: its obligation's due date (the policy's working days)."""
+    return _chase_state(request)[0]
+
+
+def _chase_state(request: AgencyRequest) -> tuple[date | None, date | None]:
+    """The request's due date and the day the sweep escalated its rule 5 obligation (None if not)."""
     if request.sent_event is None:
-        return None
-    obligation = Obligation.objects.filter(case_id=request.case_id, key=f"check-chase:{request.sent_event.seq}").first()
-    if obligation is not None:
-        return obligation.due
+        return None, None
+    row = Obligation.objects.filter(case_id=request.case_id, key=f"check-chase:{request.sent_event.seq}")\
+        .values_list("due", "escalated_on").first()
+    if row is not None:
+        return row
     assert request.sent_on is not None
     days = active_policy().rule_settings("check-chase", request.sent_on)["return_working_days"]
-    return add_working_days(request.sent_on, days)
+    return add_working_days(request.sent_on, days), None
 
 
 def chase_and_escalate(as_of: date) -> int:
     """Rule 5 in the requests' terms, run by the daily sweep after it escalated obligations: a request not
     answered by its due date is chased (email to the agency and the practitioner); once the sweep has
-    escalated its obligation to the SPO, the agency is told it is escalated. Returns the emails sent."""
+    escalated its obligation to the SPO, the agency is told it is escalated. Returns the emails sent.
+    Requests already escalated have nothing left to send and are not read."""
     emails = 0
     open_requests = (AgencyRequest.objects.filter(status__in=["sent", "chased"], case__archived_at=None,
-                                                  sent_on__lte=as_of)
+                                                  sent_on__lte=as_of, escalated_on=None)
                      .select_related("case", "case__practitioner", "sent_event"))
     for request in open_requests:
-        due = chase_due_on(request)
+        due, escalated = _chase_state(request)
         if due is None or as_of < due:
             continue
         case = request.case
@@ -331,10 +338,7 @@ def chase_and_escalate(as_of: date) -> int:
                                       f"Request {request.ref} on case {case.ref} has not been answered by "
                                       f"{due:%d %B %Y}: it has been chased.", kind="request_chased",
                                       case_ref=case.ref, ref=request.ref)
-            escalated = Obligation.objects.filter(case_id=case.pk, key=f"check-chase:{request.sent_event.seq}",
-                                                  escalated_on__isnull=False).values_list("escalated_on", flat=True)\
-                .first() if request.sent_event is not None else None
-            if escalated is not None and request.escalated_on is None:
+            if escalated is not None:
                 request.escalated_on, request.chase_count = escalated, request.chase_count + 1
                 request.save(update_fields=["escalated_on", "chase_count"])
                 _audit("agency_request.escalated", case, request, None, agency=request.agency)

@@ -53,10 +53,16 @@ def check_saved(sender: Any, instance: AgencyCheck, created: bool, raw: bool = F
 
 def event_saved(sender: Any, instance: CaseEvent, created: bool, raw: bool = False, **kwargs: Any) -> None:
     """A new partner: open the Clare's Law disclosure consideration. A move to another area: draft the checks
-    to the new area's police and children's social care (rule 25; they also answer rule 14's)."""
+    to the new area's police and children's social care (rule 25; they also answer rule 14's). An assessment
+    or review naming its sources: mark the case's answered requests from those agencies used."""
     if raw or not created:
         return
-    if instance.type == "relationship_started":
+    if instance.type in {"assessed", "reviewed"} and instance.payload.get("sources"):
+        from safeguard.agencies.actions import link_uses
+        from safeguard.agencies.models import AgencyRequest
+
+        link_uses(AgencyRequest.objects.filter(case_id=instance.case_id))
+    elif instance.type == "relationship_started":
         from safeguard.agencies.actions import open_consideration
 
         open_consideration(instance)
@@ -67,11 +73,9 @@ def event_saved(sender: Any, instance: CaseEvent, created: bool, raw: bool = Fal
 
 
 def after_sweep(sender: Any, as_of: Any, result: Any = None, **kwargs: Any) -> None:
-    from safeguard.agencies.actions import chase_and_escalate, link_uses, remind_marac_actions
-    from safeguard.agencies.models import AgencyRequest
+    from safeguard.agencies.actions import chase_and_escalate, remind_marac_actions
 
     emails = chase_and_escalate(as_of) + remind_marac_actions(as_of)
-    link_uses(AgencyRequest.objects.filter(case__archived_at=None))
     if result is not None:
         result.emails += emails
 

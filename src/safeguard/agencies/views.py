@@ -232,9 +232,7 @@ def breach(request: HttpRequest) -> HttpResponse:
 @login_required
 def case_hub(request: HttpRequest, ref: str) -> HttpResponse:
     case = visible_case(request, ref)
-    requests = AgencyRequest.objects.filter(case=case).select_related("area", "used_in")
-    actions.link_uses(requests)
-    rows = list(requests)
+    rows = list(AgencyRequest.objects.filter(case=case).select_related("area", "used_in"))
     for item in rows:
         item.due = actions.chase_due_on(item) if item.is_open else None  # type: ignore[attr-defined]
     values = never_disclose_values(case)
