@@ -138,6 +138,8 @@ def test_synthetic_timelines_import_as_record_event_recorded_them() -> None:
     old, new, events = _both_ways(timelines)
     _assert_same(old, new)
     assert events > 200 and len(new["oversight.Obligation"]) > 50
+    # answers used by a later assessment or review that names the agency (agencies.receivers.event_saved)
+    assert any(["status", "used"] in row for row in new["agencies.AgencyRequest"])
     report = verify()
     assert report.problems == [] and report.events_checked == events
 

@@ -37,7 +37,9 @@ from safeguard.timeline.validate import Refs, parse_on, validate_event
 # Events whose recording calls post_save receivers that read the database (agencies.receivers: a check's request
 # record follows the check and names the newest check event; a new partner opens a disclosure consideration; a
 # move of area drafts checks to the new area about the case's people), with the tables those receivers read: their
-# new rows are written right after such an event, so the receivers see what they saw after record_event.
+# new rows are written right after such an event, so the receivers see what they saw after record_event. (An
+# assessment's or review's receiver marks answered requests used; it reads only rows written at the checks'
+# flushes, and compares seqs, so it may run at the end.)
 FLUSH_AFTER: dict[str, tuple[str, ...]] = {
     "check_requested": ("event", "check"), "check_returned": ("event", "check"),
     "relationship_started": ("event", "person"), "transferred": ("event", "person"),

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import QuerySet
 
 from safeguard import concurrency
@@ -279,17 +279,22 @@ def mark_used(request: AgencyRequest, event: CaseEvent, *, user: Any) -> AgencyR
     return request
 
 
-def link_uses(requests: QuerySet[AgencyRequest]) -> int:
-    """Mark returned requests used by the first later assessment or review that names the agency as a source."""
-    linked = 0
-    for request in requests.filter(status="returned").select_related("returned_event"):
-        for event in uses_for(request).order_by("seq"):
-            if request.agency in (event.payload.get("sources") or []):
-                request.status, request.used_in, request.used_on = "used", event, event.on
-                request.save(update_fields=["status", "used_in", "used_on"])
-                linked += 1
-                break
-    return linked
+def link_uses(event: CaseEvent) -> int:
+    """Mark the case's returned requests used by `event`, a new assessment or review, from the agencies it names
+    as sources. Each is the first later one to name them: an earlier one would have linked them as it was
+    recorded. One UPDATE, in SQL: every imported assessment comes here, and the ORM's building of it cost the
+    import a sixth of its time. Returns the requests marked."""
+    sources = [s for s in event.payload.get("sources") or [] if isinstance(s, str)]
+    if not sources:
+        return 0
+    requests, events = AgencyRequest._meta.db_table, CaseEvent._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(f"UPDATE {requests} SET status = 'used', used_in_id = %s, used_on = %s "
+                       f"WHERE case_id = %s AND status = 'returned' AND agency IN ({', '.join(['%s'] * len(sources))}) "
+                       f"AND (returned_event_id IS NULL OR returned_event_id IN "
+                       f"(SELECT id FROM {events} WHERE case_id = %s AND seq < %s))",
+                       [event.pk, event.on, event.case_id, *sources, event.case_id, event.seq])
+        return int(cursor.rowcount)
 
 
 def chase_due_on(request: AgencyRequest) -> date | None:

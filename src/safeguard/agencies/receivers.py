@@ -57,11 +57,10 @@ def event_saved(sender: Any, instance: CaseEvent, created: bool, raw: bool = Fal
     or review naming its sources: mark the case's answered requests from those agencies used."""
     if raw or not created:
         return
-    if instance.type in {"assessed", "reviewed"} and instance.payload.get("sources"):
+    if instance.type in {"assessed", "reviewed"}:
         from safeguard.agencies.actions import link_uses
-        from safeguard.agencies.models import AgencyRequest
 
-        link_uses(AgencyRequest.objects.filter(case_id=instance.case_id))
+        link_uses(instance)
     elif instance.type == "relationship_started":
         from safeguard.agencies.actions import open_consideration
 
