@@ -15,6 +15,7 @@ of about eleven queries an event:
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
@@ -51,12 +52,16 @@ AUDITED_BY_RECEIVERS = frozenset({"transferred"})
 Log = list[tuple[int, int, Any, str, dict[str, Any]]]
 
 
-def record_new_case_events(case: Case, events: list[dict[str, Any]], *, user: Any = None,
-                           source: str = "import") -> Log:
+def record_new_case_events(case: Case, events: list[dict[str, Any]], *, user: Any = None, source: str = "import",
+                           evaluate: Callable[[Log], object] | None = None, audit_created: bool = False) -> Log:
     """Record `events` in order on `case`, which has none yet (just created in the caller's transaction). Raises
     TimelineError naming the case and the event on bad input (the caller's transaction then writes nothing).
-    The case is not evaluated: the caller does it once, with the log returned (pk, seq, on, type, payload of each
-    event, as oversight.service.evaluate_locked takes it)."""
+    Returns the log (pk, seq, on, type, payload of each event, as oversight.service.evaluate_locked takes it).
+
+    `evaluate(log)` is called before the audit entries are written (the evaluation writes none): writing them
+    takes the audit chain's lock until the transaction ends, so anything done after it keeps other importers
+    and every other writer waiting. With `audit_created`, the case's `case.created` entry (create_case(...,
+    audit=False)) is written first among them, so two imports hold the lock only at their ends."""
     user_id = user.pk if getattr(user, "is_authenticated", False) else None
     staff = StaffCodes()  # staff refs validated against the database, rows kept
     refs = Refs(people=set(), last_on=None)
@@ -74,9 +79,12 @@ def record_new_case_events(case: Case, events: list[dict[str, Any]], *, user: An
     unaudited: list[Row] = []  # events whose audit entries are not written yet
     logged: list[Row] = []
 
+    created = [audit_created]  # the case.created entry is still to be written
+
     def write_audit() -> None:
-        _write_audit(case, unaudited, user_id=user_id, ip=ip, source=source)
+        _write_audit(case, unaudited, user_id=user_id, ip=ip, source=source, created=created[0])
         unaudited.clear()
+        created[0] = False
 
     for seq, event in enumerate(events, start=1):
         validate_event(dict(event), refs, source=f"case {case.ref}", where="event")
@@ -98,14 +106,17 @@ def record_new_case_events(case: Case, events: list[dict[str, Any]], *, user: An
         unaudited.append(row)  # after the receivers ran, as record_event writes it
     saved = store.flush()
     _write_outbox(case, unsent)
-    write_audit()
-    send_saved(saved, case)
+    send_saved(saved, case)  # (the receivers of the events left write no audit entries: AUDITED_BY_RECEIVERS)
     values = {name: state.case[name] for name in CASE_ROW_FIELDS[1:]}
     values["version"] = case.version + len(events)
     Case.objects.filter(pk=case.pk).update(**values)
     for name, value in values.items():
         setattr(case, name, value)
-    return [(row["id"], row["seq"], row["on"], row["type"], row["payload"]) for row in logged]
+    log = [(row["id"], row["seq"], row["on"], row["type"], row["payload"]) for row in logged]
+    if evaluate is not None:
+        evaluate(log)
+    write_audit()
+    return log
 
 
 def _write_outbox(case: Case, events: list[tuple[Row, Row | None, list[str]]]) -> None:
@@ -133,11 +144,16 @@ def _write_outbox(case: Case, events: list[tuple[Row, Row | None, list[str]]]) -
         OutboxEvent.objects.bulk_create(entries, batch_size=500)
 
 
-def _write_audit(case: Case, events: list[Row], *, user_id: int | None, ip: str | None, source: str) -> None:
-    """record_event's audit entry for each event (its seq, source and digest), chained and inserted together."""
-    if not events:
+def _write_audit(case: Case, events: list[Row], *, user_id: int | None, ip: str | None, source: str,
+                 created: bool = False) -> None:
+    """record_event's audit entry for each event (its seq, source and digest), chained and inserted together;
+    first, when `created`, create_case's entry for the case."""
+    if not events and not created:
         return
     audit = Table(AuditEntry, timezone.now())
+    if created:
+        audit.add(action="case.created", user_id=user_id, case_ref=case.ref, object_type="case",
+                  object_id=str(case.pk), ip=ip, detail=clean_detail(None))
     for row in events:
         audit.add(action=f"event.{row['type']}", user_id=user_id, case_ref=case.ref, object_type="case_event",
                   object_id=str(row["id"]), ip=ip,

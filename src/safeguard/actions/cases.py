@@ -16,9 +16,11 @@ DEFAULT_REGION = "Unassigned region"
 
 
 def ensure_unit(name: str, region: str = DEFAULT_REGION) -> DeliveryUnit:
+    # get_or_create: two imports naming a new unit at once both get the one the first committed.
     unit = DeliveryUnit.objects.filter(name=name).first()
     if unit is None:
-        unit = DeliveryUnit.objects.create(name=name, region=Region.objects.get_or_create(name=region)[0])
+        unit = DeliveryUnit.objects.get_or_create(
+            name=name, defaults={"region": Region.objects.get_or_create(name=region)[0]})[0]
     return unit
 
 
@@ -27,22 +29,26 @@ def ensure_team(unit: DeliveryUnit, name: str) -> Team:
 
 
 def ensure_staff(member: dict[str, Any], *, team: Team | None = None, name: str = "") -> Staff:
-    """The staff record with this timeline ref, created from the timeline's description when new."""
+    """The staff record with this timeline ref, created from the timeline's description when new (by
+    get_or_create: two imports naming a new member of staff at once both get the one the first committed)."""
     staff = Staff.objects.filter(code=member["ref"]).first()
     if staff is None:
         qualified = member.get("qualified_on")
-        staff = Staff.objects.create(
-            code=member["ref"], grade=member["grade"], da_trained=bool(member.get("da_trained")),
-            qualified_on=date.fromisoformat(qualified) if qualified else None, team=team, name=name,
-        )
+        staff = Staff.objects.get_or_create(code=member["ref"], defaults={
+            "grade": member["grade"], "da_trained": bool(member.get("da_trained")),
+            "qualified_on": date.fromisoformat(qualified) if qualified else None, "team": team, "name": name,
+        })[0]
     return staff
 
 
 @transaction.atomic
 def create_case(ref: str, unit: DeliveryUnit, *, born: date | None = None, gender: str = "", name: str = "",
-                user: AbstractBaseUser | AnonymousUser | None = None) -> Case:
+                user: AbstractBaseUser | AnonymousUser | None = None, audit: bool = True) -> Case:
+    """A new case, and its `case.created` audit entry (`audit=False`: the caller writes that entry itself, in
+    the same transaction; the timeline import writes it with its events' entries, see actions.bulk)."""
     case = Case.objects.create(ref=ref, unit=unit, born=born, gender=gender or "", name=name)
-    write_audit("case.created", user=user, case_ref=ref, object_type="case", object_id=str(case.pk))
+    if audit:
+        write_audit("case.created", user=user, case_ref=ref, object_type="case", object_id=str(case.pk))
     return case
 
 

@@ -38,23 +38,24 @@ def import_timeline(timeline: Timeline, *, replace: bool = False, user: Any = No
                                 "(the old record is kept, archived)")
         stamp = timezone.now()
         Case.objects.filter(pk=existing.pk).update(archived_at=stamp, ref=f"{existing.ref}~{stamp:%Y%m%d%H%M%S}")
-    case = create_timeline_case(timeline, "Unassigned", user=user)
+    case = create_timeline_case(timeline, "Unassigned", user=user, audit=evaluate_each)
     if evaluate_each:
         refs = refs_for(case)
         for event in timeline.events:
             record_event(case, event, user=user, source=source, as_of=parse_on(event["on"]), refs=refs)
     else:
-        log = record_new_case_events(case, timeline.events, user=user, source=source)
-        evaluate_locked(case, log, as_of=as_of)  # the case is new in this transaction: no one else can lock it
+        # The case is new in this transaction: no one else can lock it.
+        record_new_case_events(case, timeline.events, user=user, source=source, audit_created=True,
+                               evaluate=lambda log: evaluate_locked(case, log, as_of=as_of))
     return case
 
 
-def create_timeline_case(timeline: Timeline, default_unit: str, *, user: Any = None) -> Case:
+def create_timeline_case(timeline: Timeline, default_unit: str, *, user: Any = None, audit: bool = True) -> Case:
     """The timeline's staff and its case (in its delivery unit, else `default_unit`), with no events yet: where
-    an import and a replay both start."""
+    an import and a replay both start. `audit=False`: the caller writes the case's `case.created` entry."""
     info = timeline.case
     for member in timeline.staff:
         ensure_staff(member)
     return create_case(info["ref"], ensure_unit(info.get("pdu") or default_unit),
                        born=date.fromisoformat(info["born"]) if info.get("born") else None,
-                       gender=info.get("gender") or "", user=user)
+                       gender=info.get("gender") or "", user=user, audit=audit)
