@@ -7,7 +7,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from django.db import connection
 
+from safeguard.audit.models import AuditEntry
+from safeguard.audit.verify import verify
 from safeguard.cases.models import Case, LinkedPerson
 from safeguard.cli import main
 from safeguard.oversight.models import Obligation
@@ -80,3 +83,37 @@ def test_cli_import_and_export(tmp_path: Path, timeline_doc: dict[str, Any],
     out = tmp_path / "out.json"
     assert main(["export", "X900001", "-o", str(out)]) == 0
     assert json.loads(out.read_text())["events"] == timeline_doc["events"]
+
+
+def test_cli_import_refuses_the_same_case_twice_in_one_run(tmp_path: Path, timeline_doc: dict[str, Any],
+                                                          capsys: pytest.CaptureFixture[str]) -> None:
+    (tmp_path / "a.json").write_text(json.dumps(timeline_doc))
+    (tmp_path / "b.json").write_text(json.dumps(timeline_doc))
+    assert main(["import", str(tmp_path / "a.json"), str(tmp_path / "b.json")]) == 2
+    assert f"b.json: case X900001 is also in {tmp_path / 'a.json'}" in capsys.readouterr().err
+    assert not Case.objects.exists()  # nothing written
+    assert main(["import", str(tmp_path / "a.json"), "--jobs", "0"]) == 2
+    assert "--jobs must be 1 or more" in capsys.readouterr().err
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="import processes need a server database")
+def test_cli_import_in_two_processes(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """--jobs 2: each process imports its share, one case per transaction; the records and the audit chain are
+    as one process leaves them."""
+    paths = []
+    for path in CORPUS:
+        doc = json.loads(path.read_text())
+        paths.append(tmp_path / path.name)
+        paths[-1].write_text(json.dumps(doc))
+    assert main(["import", *map(str, paths), "--jobs", "2", "--json"]) == 0
+    summary = json.loads(capsys.readouterr().out)
+    refs = {json.loads(p.read_text())["case"]["ref"] for p in paths}
+    assert set(summary["imported"]) == refs and summary["errors"] == []
+    assert summary["events"] == sum(len(json.loads(p.read_text())["events"]) for p in paths)
+    assert set(Case.objects.values_list("ref", flat=True)) == refs
+    assert Obligation.objects.filter(case__ref__in=refs).exists()
+    report = verify()
+    assert report.intact and report.problems == [] and report.events_checked == summary["events"]
+    created = AuditEntry.objects.filter(action="case.created").values_list("case_ref", flat=True)
+    assert sorted(created) == sorted(refs)
