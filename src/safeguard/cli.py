@@ -97,7 +97,7 @@ def cmd_import(args: argparse.Namespace) -> int:
         connections.close_all()
         imported, errors, events = [], [], 0
         with multiprocessing.get_context("fork").Pool(jobs) as pool:
-            for share in pool.starmap(_import_share, [(timelines[i::jobs], args.replace) for i in range(jobs)]):
+            for share in pool.starmap(_import_in_worker, [(timelines[i::jobs], args.replace) for i in range(jobs)]):
                 imported += share[0]
                 errors += share[1]
                 events += share[2]
@@ -116,25 +116,29 @@ def cmd_import(args: argparse.Namespace) -> int:
 def _import_share(timelines: list[Any], replace: bool, progress: Progress | None = None
                   ) -> tuple[list[str], list[str], int]:
     """Import `timelines` one case per transaction: the refs imported, the refusals, the events recorded."""
-    from django.db import connections
-
     from safeguard.timeline.importer import ImportRefused, import_timeline
 
     imported, errors, events = [], [], 0
-    try:
-        for timeline in timelines:
-            try:
-                case = import_timeline(timeline, replace=replace)
-                imported.append(case.ref)
-                events += len(timeline.events)
-            except ImportRefused as exc:
-                errors.append(str(exc))
-            if progress is not None:
-                progress.step()
-    finally:
-        if progress is None:  # a worker process: its connection goes with it
-            connections.close_all()
+    for timeline in timelines:
+        try:
+            case = import_timeline(timeline, replace=replace)
+            imported.append(case.ref)
+            events += len(timeline.events)
+        except ImportRefused as exc:
+            errors.append(str(exc))
+        if progress is not None:
+            progress.step()
     return imported, errors, events
+
+
+def _import_in_worker(timelines: list[Any], replace: bool) -> tuple[list[str], list[str], int]:
+    """_import_share in a worker process of `--jobs`, which closes its connection when its share is done."""
+    from django.db import connections
+
+    try:
+        return _import_share(timelines, replace)
+    finally:
+        connections.close_all()
 
 
 def cmd_export(args: argparse.Namespace) -> int:

@@ -79,12 +79,13 @@ def record_new_case_events(case: Case, events: list[dict[str, Any]], *, user: An
     unaudited: list[Row] = []  # events whose audit entries are not written yet
     logged: list[Row] = []
 
-    created = [audit_created]  # the case.created entry is still to be written
+    created_unaudited = audit_created  # the case.created entry is still to be written
 
     def write_audit() -> None:
-        _write_audit(case, unaudited, user_id=user_id, ip=ip, source=source, created=created[0])
+        nonlocal created_unaudited
+        _write_audit(case, unaudited, user_id=user_id, ip=ip, source=source, created=created_unaudited)
         unaudited.clear()
-        created[0] = False
+        created_unaudited = False
 
     for seq, event in enumerate(events, start=1):
         validate_event(dict(event), refs, source=f"case {case.ref}", where="event")

@@ -16,7 +16,8 @@ DEFAULT_REGION = "Unassigned region"
 
 
 def ensure_unit(name: str, region: str = DEFAULT_REGION) -> DeliveryUnit:
-    # get_or_create: two imports naming a new unit at once both get the one the first committed.
+    # get_or_create: two imports naming a new unit at once both get the one the first committed. (Looked up
+    # first so that an existing unit does not make the default region.)
     unit = DeliveryUnit.objects.filter(name=name).first()
     if unit is None:
         unit = DeliveryUnit.objects.get_or_create(
@@ -31,14 +32,11 @@ def ensure_team(unit: DeliveryUnit, name: str) -> Team:
 def ensure_staff(member: dict[str, Any], *, team: Team | None = None, name: str = "") -> Staff:
     """The staff record with this timeline ref, created from the timeline's description when new (by
     get_or_create: two imports naming a new member of staff at once both get the one the first committed)."""
-    staff = Staff.objects.filter(code=member["ref"]).first()
-    if staff is None:
-        qualified = member.get("qualified_on")
-        staff = Staff.objects.get_or_create(code=member["ref"], defaults={
-            "grade": member["grade"], "da_trained": bool(member.get("da_trained")),
-            "qualified_on": date.fromisoformat(qualified) if qualified else None, "team": team, "name": name,
-        })[0]
-    return staff
+    qualified = member.get("qualified_on")
+    return Staff.objects.get_or_create(code=member["ref"], defaults={
+        "grade": member["grade"], "da_trained": bool(member.get("da_trained")),
+        "qualified_on": date.fromisoformat(qualified) if qualified else None, "team": team, "name": name,
+    })[0]
 
 
 @transaction.atomic

@@ -38,6 +38,7 @@ def import_timeline(timeline: Timeline, *, replace: bool = False, user: Any = No
                                 "(the old record is kept, archived)")
         stamp = timezone.now()
         Case.objects.filter(pk=existing.pk).update(archived_at=stamp, ref=f"{existing.ref}~{stamp:%Y%m%d%H%M%S}")
+    # The bulk path writes the case.created entry with its events' entries (actions.bulk).
     case = create_timeline_case(timeline, "Unassigned", user=user, audit=evaluate_each)
     if evaluate_each:
         refs = refs_for(case)
