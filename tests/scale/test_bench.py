@@ -23,7 +23,7 @@ def test_bench_tiny_prints_each_figure_as_a_json_line_and_writes_the_report(tmp_
     lines = [json.loads(line) for line in done.stdout.splitlines() if line.startswith("{")]
     figures = {line["figure"]: line for line in lines}
     assert list(figures) == ["synth", "sweep", "daily_sweep", "reevaluate", "pages", "pages_busy", "measures",
-                             "import", "scaleout"]
+                             "import", "import_jobs", "scaleout"]
     assert all(line["scale"] == "tiny" for line in lines)
     assert figures["synth"]["cases"] == 30 and figures["synth"]["events"] > 0
     assert figures["sweep"]["cases"] == 30 and "cases_per_second" in figures["sweep"]
@@ -36,6 +36,11 @@ def test_bench_tiny_prints_each_figure_as_a_json_line_and_writes_the_report(tmp_
     assert figures["pages"]["think_s"] == "2,8" and figures["pages_busy"]["think_s"] == "0.5,1.5"
     assert figures["measures"]["same_numbers"] is True and figures["measures"]["measures"] == 22
     assert figures["import"]["events"] > 0 and "events_per_second" in figures["import"]
+    # The command itself, in two processes, committed every case into a copy of the dataset, then dropped it.
+    assert figures["import_jobs"]["jobs"] == 2 and figures["import_jobs"]["errors"] == 0
+    assert figures["import_jobs"]["committed"] == figures["import_jobs"]["cases"] == 4
+    assert figures["import_jobs"]["events"] > 0 and "events_per_second" in figures["import_jobs"]
+    assert not (tmp_path / "bench.sqlite3.scratch").exists()
     assert {"one_process_rps", "two_processes_rps", "speedup"} <= set(figures["scaleout"])
     report = output.read_text()
     assert "# Benchmarks" in report and "## Tiny scale" in report and "How to reproduce" in report

@@ -189,3 +189,15 @@ def test_serve_runs_gunicorn_with_threads_timeouts_and_recycling() -> None:
     for flag in ("--workers", "--threads", "--timeout", "--max-requests", "--graceful-timeout"):
         assert flag in argv
     assert argv[argv.index("--bind") + 1] == "127.0.0.1:8123"
+
+
+def test_a_web_worker_compiles_the_new_information_patterns_as_it_starts() -> None:
+    import importlib
+    import sys
+
+    from safeguard.signals import detector
+
+    detector._matcher.cache_clear()
+    sys.modules.pop("safeguard.wsgi", None)
+    importlib.import_module("safeguard.wsgi")  # what each gunicorn worker (or the master with --preload) imports
+    assert detector._matcher.cache_info().currsize == 1 and detector._cues.cache_info().currsize == 1

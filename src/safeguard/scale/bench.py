@@ -30,13 +30,15 @@ from safeguard.scale.commands import BENCH_URL, database_url, ensure_database
 
 SCALES: dict[str, dict[str, Any]] = {
     # tiny is for the tests: every figure runs, on a few cases, in seconds.
-    "tiny": {"cases": 30, "users": 3, "seconds": 20, "samples": 10, "import_cases": 3, "max_requests": 200},
+    "tiny": {"cases": 30, "users": 3, "seconds": 20, "samples": 10, "import_cases": 3, "import_jobs_cases": 4,
+             "max_requests": 200},
     "small": {"cases": 5_000, "users": 50, "seconds": 60, "samples": 200, "import_cases": 100,
-              "max_requests": 20_000},
+              "import_jobs_cases": 1_000, "max_requests": 20_000},
     "national": {"cases": 250_000, "users": 50, "seconds": 60, "samples": 200, "import_cases": 200,
-                 "max_requests": 20_000},
+                 "import_jobs_cases": 1_000, "max_requests": 20_000},
 }
-FIGURES = ("synth", "sweep", "daily_sweep", "reevaluate", "pages", "measures", "import", "scaleout")
+FIGURES = ("synth", "sweep", "daily_sweep", "reevaluate", "pages", "measures", "import", "import_jobs", "scaleout")
+IMPORT_JOBS = 2  # processes for import_jobs: one per core of the target machine
 SEED = 1
 # Seconds each simulated practitioner spends on a page before opening the next: reading a case takes a person
 # longer than this, so "pages" is a brisk working morning; "pages_busy" is everyone clicking about once a second.
@@ -48,7 +50,8 @@ TARGETS = {
     "pages": "caseload p95 ≤ 150 ms, case page p95 ≤ 200 ms (server time, 50 users)",
     "pages_busy": "(no target: 50 users at 0.5–1.5 s a page, beyond what the service sees)",
     "measures": "national dashboard ≤ 1 s, within 2× of hand-written SQL",
-    "import": "≥ 2,000 events/s",
+    "import": "(one process, rolled back: see import_jobs)",
+    "import_jobs": "≥ 2,000 events/s",
 }
 
 
@@ -88,22 +91,55 @@ def _case_count(url: str | None) -> int:
         return 0
 
 
+def _own_database(url: str) -> tuple[str, str]:
+    """(server, name) of a PostgreSQL database the benchmark may drop: only its own (safeguard_bench…,
+    safeguard_h13_…)."""
+    server, name = url.rsplit("/", 1)
+    if not name.startswith(("safeguard_bench", "safeguard_h13_")):
+        raise SystemExit(f"safeguard bench: will not drop {name!r} (only safeguard_bench… databases)")
+    return server, name
+
+
 def recreate_database(url: str | None) -> None:
-    """Start the benchmark's dataset afresh: only its own databases (safeguard_bench…, safeguard_h13_…) or a
-    SQLite file."""
+    """Start the benchmark's dataset afresh: only its own databases or a SQLite file."""
     if url is None:
         raise SystemExit("safeguard bench: give --database (a SQLite URL, or 'postgres') to build a dataset")
     if url.startswith("sqlite:///"):
         Path(url.removeprefix("sqlite:///")).unlink(missing_ok=True)
         return
+    drop_database(url)
+    ensure_database(url)
+
+
+def drop_database(url: str) -> None:
+    if url.startswith("sqlite:///"):
+        Path(url.removeprefix("sqlite:///")).unlink(missing_ok=True)
+        return
     import psycopg
 
-    server, name = url.rsplit("/", 1)
-    if not name.startswith(("safeguard_bench", "safeguard_h13_")):
-        raise SystemExit(f"safeguard bench: will not drop {name!r} (only safeguard_bench… databases)")
+    server, name = _own_database(url)
     with psycopg.connect(f"{server}/postgres", autocommit=True) as admin:
         admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-    ensure_database(url)
+
+
+def scratch_copy(url: str) -> str:
+    """A copy of the dataset for a figure that commits (its writes to the append-only event and audit logs
+    cannot be taken out again): PostgreSQL's CREATE DATABASE … TEMPLATE, file by file, or a copy of the SQLite
+    file. The caller drops it (drop_database)."""
+    if url.startswith("sqlite:///"):
+        import shutil
+
+        copy = url + ".scratch"
+        shutil.copyfile(url.removeprefix("sqlite:///"), copy.removeprefix("sqlite:///"))
+        return copy
+    import psycopg
+
+    server, name = _own_database(url)
+    copy = f"{server}/{name}_scratch"
+    drop_database(copy)
+    with psycopg.connect(f"{server}/postgres", autocommit=True) as admin:
+        admin.execute(f'CREATE DATABASE "{name}_scratch" TEMPLATE "{name}" STRATEGY FILE_COPY')
+    return copy
 
 
 # -- pages ---------------------------------------------------------------------------------------------
@@ -255,6 +291,13 @@ def run_bench(args: argparse.Namespace) -> int:
         emit("measures", _run_figure("measures", url, {"as_of": today}))
     if "import" in wanted:
         emit("import", _run_figure("timeline_import", url, {"as_of": today, "cases": scale["import_cases"]}))
+    if "import_jobs" in wanted and url:
+        copy = scratch_copy(url)
+        try:
+            emit("import_jobs", _run_figure("import_jobs", copy, {"as_of": today, "cases": scale["import_jobs_cases"],
+                                                                 "jobs": IMPORT_JOBS}))
+        finally:
+            drop_database(copy)
     if "scaleout" in wanted:
         runs = {}
         for workers in (1, 2):

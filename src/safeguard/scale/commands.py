@@ -137,8 +137,8 @@ def add_parsers(sub: Any) -> None:
                    help="tiny (tests only), small (5,000 cases) or national (250,000)")
     p.add_argument("--database", default="postgres", help="'postgres' (default), 'sqlite' or a URL")
     p.add_argument("--json", action="store_true", help="print each figure as a JSON line, no progress")
-    p.add_argument("--only", help="comma-separated figures to run (synth,sweep,reevaluate,pages,measures,import,"
-                   "scaleout)")
+    p.add_argument("--only", help="comma-separated figures to run (synth,sweep,daily_sweep,reevaluate,pages,"
+                   "measures,import,import_jobs,scaleout)")
     p.add_argument("--reuse", action="store_true", help="reuse the dataset if the database already has it")
     p.add_argument("--users", type=int, default=50, help="concurrent users for the page figures (default 50)")
     p.add_argument("--seconds", type=int, default=60, help="how long each page load test runs (default 60)")

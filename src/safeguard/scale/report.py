@@ -59,10 +59,16 @@ benchmark drops and rebuilds only databases whose names start with `safeguard_be
   events, projections, outbox and audit entries written in bulk by the one projector `record_event` uses,
   and one evaluation of the case) of synthetic timelines under new refs; rolled back afterwards. Events per
   second, and per CPU-second of the process.
+- **import_jobs**: the command itself, `safeguard import --jobs 2 --json` on 1,000 synthetic timelines
+  written to files, as an operator runs it: two processes, each importing its share one case per committed
+  transaction, into a throwaway copy of the dataset (`CREATE DATABASE … TEMPLATE`, dropped afterwards: what
+  it commits to the append-only logs cannot be taken out of the dataset itself). Events per second of the
+  command's own time, from its first case to its last; per CPU-second of the command and its workers; and
+  the cases read back as committed.
 - **scaleout**: the caseload page with no pause between requests, against one gunicorn worker process and
   then two, on one database: requests per second of each.
-- **memory**: `peak_rss_mb`, the peak resident memory of the process that ran the figure (for pages, of the
-  largest web worker).
+- **memory**: `peak_rss_mb`, the peak resident memory of the process that ran the figure or of its largest
+  child process (a sweep's or an import's workers; for pages, of the largest web worker).
 
 """
 

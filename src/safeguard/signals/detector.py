@@ -145,6 +145,12 @@ def _cues() -> dict[str, re.Pattern[str]]:
         "MENTION", "SUBJECT_FOLLOWS", "AFTER_PREPOSITION", "REPORTING", "OTHER_WOMAN", "ANY_WOMAN")}
 
 
+def warm() -> None:
+    """Compile every pattern now (a web worker does this as it starts, not in its first request)."""
+    _matcher()
+    _cues()
+
+
 _SENTENCE_END = re.compile(r"[.!?]+['\"’”)\]]*\s+|\n\s*|\s+[•*]\s+")
 _WORD = re.compile(r"[\w'’-]+")
 _BARE_HER = re.compile(r"\bher\b", _FLAGS)
