@@ -44,6 +44,7 @@ SEED = 1
 # longer than this, so "pages" is a brisk working morning; "pages_busy" is everyone clicking about once a second.
 THINK = "2,8"
 BUSY_THINK = "0.5,1.5"
+RAMP = 10  # seconds over which the load test's users start, before its statistics begin
 TARGETS = {
     "sweep": "≤ 60 s for 250,000 cases (≥ 4,167 cases/s)",
     "reevaluate": "p95 ≤ 20 ms",
@@ -187,18 +188,22 @@ def load_test(url: str | None, users_file: str, *, workers: int, users: int, sec
             locust_env = _env(url, BENCH_USERS_FILE=users_file, BENCH_MAX_REQUESTS=str(max_requests),
                               BENCH_PAGES=pages, BENCH_THINK=think)
             locustfile = str(Path(__file__).with_name("locustfile.py"))
+            # The users start over RAMP seconds, which are not counted (--reset-stats): fifty people do not all
+            # open their caseload in the same second, nor just after every web worker has started.
+            ramp = min(RAMP, max(1, seconds // 6))
             done = subprocess.run([sys.executable, "-m", "locust", "-f", locustfile, "--headless", "-u", str(users),
-                                   "-r", str(max(1, users // 2)), "-t", f"{seconds}s", "--host",
+                                   "-r", f"{users / ramp:g}", "--reset-stats", "-t", f"{seconds + ramp}s", "--host",
                                    f"http://127.0.0.1:{port}", "--csv", prefix, "--only-summary",
                                    "--stop-timeout", "5", "--exit-code-on-error", "0", "--loglevel", "ERROR"],
-                                  env=locust_env, capture_output=True, text=True, timeout=seconds + 180)
+                                  env=locust_env, capture_output=True, text=True, timeout=seconds + ramp + 180)
             stats_file = Path(f"{prefix}_stats.csv")
             if not stats_file.exists():
                 return {"error": f"locust wrote no statistics: {done.stderr.strip()[-300:]}"}
             rows = list(csv.DictReader(stats_file.open()))
             failures_file = Path(f"{prefix}_failures.csv")
             failed = list(csv.DictReader(failures_file.open())) if failures_file.exists() else []
-        result: dict[str, Any] = {"workers": workers, "users": users, "seconds": seconds, "think_s": think}
+        result: dict[str, Any] = {"workers": workers, "users": users, "seconds": seconds, "ramp_s": ramp,
+                                  "think_s": think}
         for row in rows:
             name = row["Name"]
             entry = {"requests": int(row["Request Count"]), "failures": int(row["Failure Count"]),

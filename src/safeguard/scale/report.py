@@ -46,9 +46,11 @@ benchmark drops and rebuilds only databases whose names start with `safeguard_be
   afterwards. p50/p95.
 - **pages**: `safeguard serve` (gunicorn, gthread workers) on 127.0.0.1; locust headless with 50 signed-in
   practitioners (each their own caseload), each opening their caseload and one of their cases in turn, for
-  60 s or 20,000 requests. **pages**: 2–8 s on each page (a person glancing at a page before the next: brisk
-  for someone reading a case); **pages_busy**: 0.5–1.5 s, everyone clicking about once a second, beyond what
-  the service will see, to show where queueing starts. *Server time* is the app's own time (the
+  60 s or 20,000 requests, after a 10 s ramp in which the users start one after another (not counted:
+  `--reset-stats`; until the sixth session all 50 started within 2 s, so every run began with 100 requests at
+  once on workers that had served none). **pages**: 2–8 s on each page (a person glancing at a page before
+  the next: brisk for someone reading a case); **pages_busy**: 0.5–1.5 s, everyone clicking about once a
+  second, beyond what the service will see, to show where queueing starts. *Server time* is the app's own time (the
   `Server-Timing` header written by the request middleware); *client time* adds queueing and the network.
 - **measures**: every dashboard measure for the whole country (all time), in process, as the dashboard counts
   them without its daily cache (`insights.measures.count_all`), best of three; then the obligation
