@@ -23,7 +23,7 @@ def test_bench_tiny_prints_each_figure_as_a_json_line_and_writes_the_report(tmp_
     lines = [json.loads(line) for line in done.stdout.splitlines() if line.startswith("{")]
     figures = {line["figure"]: line for line in lines}
     assert list(figures) == ["synth", "sweep", "daily_sweep", "reevaluate", "pages", "pages_busy", "measures",
-                             "import", "import_jobs", "scaleout"]
+                             "import", "import_jobs", "scaleout", "calibration"]
     assert all(line["scale"] == "tiny" for line in lines)
     assert figures["synth"]["cases"] == 30 and figures["synth"]["events"] > 0
     assert figures["sweep"]["cases"] == 30 and "cases_per_second" in figures["sweep"]
@@ -42,6 +42,10 @@ def test_bench_tiny_prints_each_figure_as_a_json_line_and_writes_the_report(tmp_
     assert figures["import_jobs"]["events"] > 0 and "events_per_second" in figures["import_jobs"]
     assert not (tmp_path / "bench.sqlite3.scratch").exists()
     assert {"one_process_rps", "two_processes_rps", "speedup"} <= set(figures["scaleout"])
+    # The engine's speed on the same synthetic cases before and after the figures.
+    assert figures["calibration"]["cases"] == 300
+    assert figures["calibration"]["engine_cases_per_cpu_second_at_start"] > 0
+    assert figures["calibration"]["engine_cases_per_cpu_second_at_end"] > 0
     report = output.read_text()
     assert "# Benchmarks" in report and "## Tiny scale" in report and "How to reproduce" in report
 

@@ -53,6 +53,7 @@ TARGETS = {
     "measures": "national dashboard ≤ 1 s, within 2× of hand-written SQL",
     "import": "(one process, rolled back: see import_jobs)",
     "import_jobs": "≥ 2,000 events/s",
+    "calibration": "(none: the machine's speed, for reading the others)",
 }
 
 
@@ -270,6 +271,8 @@ def run_bench(args: argparse.Namespace) -> int:
 
     if url and url.startswith("postgres"):
         ensure_database(url)
+    # The machine's speed for plain Python before and after the figures (it varies: shared virtual machines).
+    calibrated = [_run_figure("calibration", url, {"as_of": today})]
     if "synth" in wanted and not (args.reuse and _case_count(url) >= scale["cases"]):
         recreate_database(url)
         emit("synth", _run_figure("synth", url, {"cases": scale["cases"], "seed": SEED, "as_of": today}))
@@ -314,6 +317,10 @@ def run_bench(args: argparse.Namespace) -> int:
                           "speedup": round(two / one, 2) if one else None,
                           "one": runs[1], "two": runs[2]})
     Path(users_file).unlink(missing_ok=True)
+    calibrated.append(_run_figure("calibration", url, {"as_of": today}))
+    emit("calibration", {"cases": calibrated[0].get("cases"), "engine_cases_per_cpu_second_at_start":
+                         calibrated[0].get("engine_cases_per_cpu_second"), "engine_cases_per_cpu_second_at_end":
+                         calibrated[1].get("engine_cases_per_cpu_second")})
     results["machine"]["load_average_at_end"] = os.getloadavg()
     if args.output != "-":
         from safeguard.scale.report import write_report

@@ -69,6 +69,10 @@ benchmark drops and rebuilds only databases whose names start with `safeguard_be
   the cases read back as committed.
 - **scaleout**: the caseload page with no pause between requests, against one gunicorn worker process and
   then two, on one database: requests per second of each.
+- **calibration**: the machine's speed for plain Python as the run starts and as it ends: the policy engine
+  alone, no database, on the same 300 synthetic cases every time (the median of five runs), in cases per CPU-second.
+  These are shared virtual machines: that same work ran at 864 and at 1,217 cases per CPU-second a minute
+  apart in the sixth session, so a figure is best compared with another taken at a similar calibration.
 - **memory**: `peak_rss_mb`, the peak resident memory of the process that ran the figure or of its largest
   child process (a sweep's or an import's workers; for pages, of the largest web worker).
 
