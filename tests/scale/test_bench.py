@@ -61,3 +61,53 @@ def test_the_hand_written_sql_gives_the_dashboards_obligation_numbers(timeline_d
     orm = obligation_measures_orm(date(2021, 7, 30))
     assert obligation_measures_by_hand(date(2021, 7, 30)) == orm
     assert sum(denominator for _, denominator in orm.values()) > 0
+
+
+@pytest.mark.parametrize("vendor", ["sqlite", "postgresql"])
+def test_the_import_figure_writes_into_a_copy_of_the_dataset_that_is_dropped_afterwards(vendor: str,
+                                                                                      tmp_path: Path) -> None:
+    from scaledb import own_database, postgres_available
+
+    from safeguard.scale.bench import drop_database, scratch_copy
+
+    if vendor == "postgresql" and not postgres_available():
+        pytest.skip("no PostgreSQL server answers")
+    with own_database(vendor, tmp_path, "dataset") as url:
+        if vendor == "sqlite":
+            import sqlite3
+
+            with sqlite3.connect(url.removeprefix("sqlite:///")) as db:
+                db.execute("CREATE TABLE marker (n INTEGER)")
+                db.execute("INSERT INTO marker VALUES (7)")
+            copy = scratch_copy(url)
+            with sqlite3.connect(copy.removeprefix("sqlite:///")) as db:
+                assert db.execute("SELECT n FROM marker").fetchall() == [(7,)]
+            drop_database(copy)
+            assert not Path(copy.removeprefix("sqlite:///")).exists()
+            return
+        import psycopg
+
+        with psycopg.connect(url, autocommit=True) as db:
+            db.execute("CREATE TABLE marker (n integer)")
+            db.execute("INSERT INTO marker VALUES (7)")
+            # PostgreSQL copies no database another session is connected to: the bench reports it as the
+            # figure's error and goes on.
+            with pytest.raises(psycopg.errors.ObjectInUse):
+                scratch_copy(url)
+        copy = scratch_copy(url)
+        try:
+            with psycopg.connect(copy) as db:
+                assert db.execute("SELECT n FROM marker").fetchall() == [(7,)]
+        finally:
+            drop_database(copy)
+        with psycopg.connect(url.rsplit("/", 1)[0] + "/postgres") as admin:
+            name = copy.rsplit("/", 1)[1]
+            assert admin.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone() is None
+
+
+def test_the_bench_drops_and_copies_only_its_own_databases() -> None:
+    from safeguard.scale.bench import drop_database, scratch_copy
+
+    for refused in (drop_database, scratch_copy):
+        with pytest.raises(SystemExit, match="only safeguard_bench"):
+            refused("postgres://postgres@127.0.0.1:5432/safeguard")
