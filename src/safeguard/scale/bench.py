@@ -106,11 +106,8 @@ def recreate_database(url: str | None) -> None:
     """Start the benchmark's dataset afresh: only its own databases or a SQLite file."""
     if url is None:
         raise SystemExit("safeguard bench: give --database (a SQLite URL, or 'postgres') to build a dataset")
-    if url.startswith("sqlite:///"):
-        Path(url.removeprefix("sqlite:///")).unlink(missing_ok=True)
-        return
     drop_database(url)
-    ensure_database(url)
+    ensure_database(url)  # (nothing to create for SQLite: the file is made when first opened)
 
 
 def drop_database(url: str) -> None:
