@@ -176,12 +176,13 @@ def _write(case: Case, locked: Case, event: dict[str, Any], known: Refs,
     with known_staff(staff):
         project(locked, logged)
     locked.version += 1
-    locked.save(update_fields=["version", *PROJECTED_CASE_FIELDS])
     outbox.event_recorded(locked, logged)  # a domain event for other systems, in this transaction
     if rows is not None:
         payload = json.loads(json.dumps(logged.payload))  # as the log will read it back
         rows.append((logged.pk, logged.seq, logged.on, logged.type, payload))
-        evaluate_locked(locked, rows, as_of=as_of)
+        evaluate_locked(locked, rows, as_of=as_of, save_also=("version", *PROJECTED_CASE_FIELDS))
+    else:
+        locked.save(update_fields=["version", *PROJECTED_CASE_FIELDS])
     # Last, so the audit chain's lock is held only for the end of the transaction. The digest makes the
     # event log tamper-evident: `safeguard audit verify` recomputes it from the stored event.
     write_audit(f"event.{event['type']}", user=user, case_ref=locked.ref, object_type="case_event",
