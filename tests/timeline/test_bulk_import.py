@@ -42,7 +42,7 @@ SKIP = {"created_at", "recorded_at", "updated_at", "at", "hash", "prev_hash", "o
 
 def _old_import(timeline: Timeline, as_of: date) -> Case:
     """import_timeline before issue 11: every event through record_event, one evaluation at the end."""
-    case = create_timeline_case(timeline, "Unassigned")
+    case, _ = create_timeline_case(timeline, "Unassigned")
     refs = refs_for(case)
     for event in timeline.events:
         record_event(case, event, source="import", evaluate=False, refs=refs)
@@ -173,6 +173,24 @@ def test_more_events_do_not_make_more_queries(timeline_doc: dict[str, Any]) -> N
                           "by": "P1"} for day in range(1, 29) for _ in range(2)]
     # 56 more events: one more insert (the contacts' table), perhaps one more write of the evaluation
     assert queries_to_import(longer) <= queries_to_import(timeline_doc) + 2
+
+
+def test_a_new_case_is_read_and_written_once(timeline_doc: dict[str, Any]) -> None:
+    """The timeline's staff are read once (validation and the evaluation use those rows), the new case's stored
+    obligations not at all (it has none), and the case's row is written once after its creation."""
+    from django.db import connection
+
+    import_timeline(validate_document(dict(timeline_doc, case=dict(timeline_doc["case"], ref="X900010")), "t.json"))
+    doc = dict(timeline_doc, case=dict(timeline_doc["case"], ref="X900011"))
+    with CaptureQueriesContext(connection) as queries:
+        case = import_timeline(validate_document(doc, "t.json"), as_of=AS_OF)
+    sql = [q["sql"] for q in queries.captured_queries]
+    assert sum('FROM "workforce_staff"' in s for s in sql) == len(timeline_doc["staff"]), "\n".join(sql)
+    assert not any('FROM "oversight_obligation"' in s for s in sql)
+    assert sum('UPDATE "cases_case"' in s for s in sql) == 1
+    case.refresh_from_db()
+    assert case.version == 1 + len(timeline_doc["events"]) and case.evaluated_on == AS_OF  # created as version 1
+    assert case.obligations.exists()
 
 
 def test_only_the_flushed_events_models_have_save_receivers() -> None:

@@ -15,7 +15,7 @@ of about eleven queries an event:
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import timedelta
 from typing import Any
 
@@ -34,6 +34,7 @@ from safeguard.audit.log import _lock_chain, clean_detail
 from safeguard.audit.models import AuditEntry
 from safeguard.cases.models import Case
 from safeguard.timeline.validate import Refs, parse_on, validate_event
+from safeguard.workforce.models import Staff
 
 # Events whose recording calls post_save receivers that read the database (agencies.receivers: a check's request
 # record follows the check and names the newest check event; a new partner opens a disclosure consideration; a
@@ -53,22 +54,27 @@ Log = list[tuple[int, int, Any, str, dict[str, Any]]]
 
 
 def record_new_case_events(case: Case, events: list[dict[str, Any]], *, user: Any = None, source: str = "import",
-                           evaluate: Callable[[Log], object] | None = None, audit_created: bool = False) -> Log:
+                           evaluate: Callable[[Log, tuple[str, ...]], object] | None = None,
+                           audit_created: bool = False, staff: Mapping[str, Staff] | None = None) -> Log:
     """Record `events` in order on `case`, which has none yet (just created in the caller's transaction). Raises
     TimelineError naming the case and the event on bad input (the caller's transaction then writes nothing).
     Returns the log (pk, seq, on, type, payload of each event, as oversight.service.evaluate_locked takes it).
 
-    `evaluate(log)` is called before the audit entries are written (the evaluation writes none): writing them
-    takes the audit chain's lock until the transaction ends, so anything done after it keeps other importers
-    and every other writer waiting. With `audit_created`, the case's `case.created` entry (create_case(...,
-    audit=False)) is written first among them, so two imports hold the lock only at their ends."""
+    `evaluate(log, save_also)` is called before the audit entries are written (the evaluation writes none):
+    writing them takes the audit chain's lock until the transaction ends, so anything done after it keeps other
+    importers and every other writer waiting. It saves the case's fields named in `save_also` (set on `case`)
+    with its own, in one UPDATE. With `audit_created`, the case's `case.created` entry (create_case(...,
+    audit=False)) is written first among them, so two imports hold the lock only at their ends. `staff`: staff
+    rows already read, by code (the timeline's own), which validation then need not read again."""
     user_id = user.pk if getattr(user, "is_authenticated", False) else None
-    staff = StaffCodes()  # staff refs validated against the database, rows kept
+    codes = StaffCodes()  # staff refs validated against the database, rows kept
+    for member in (staff or {}).values():
+        codes.remember(member)
     refs = Refs(people=set(), last_on=None)
-    refs.staff = staff  # type: ignore[assignment]
+    refs.staff = codes  # type: ignore[assignment]
 
     def staff_id(code: str) -> int | None:
-        row = staff.rows().get(code)
+        row = codes.rows().get(code)
         return row.pk if row is not None else stored_staff_id(code)
 
     store = Store()
@@ -110,12 +116,13 @@ def record_new_case_events(case: Case, events: list[dict[str, Any]], *, user: An
     send_saved(saved, case)  # (the receivers of the events left write no audit entries: AUDITED_BY_RECEIVERS)
     values = {name: state.case[name] for name in CASE_ROW_FIELDS[1:]}
     values["version"] = case.version + len(events)
-    Case.objects.filter(pk=case.pk).update(**values)
     for name, value in values.items():
         setattr(case, name, value)
     log = [(row["id"], row["seq"], row["on"], row["type"], row["payload"]) for row in logged]
     if evaluate is not None:
-        evaluate(log)
+        evaluate(log, tuple(values))
+    else:
+        Case.objects.filter(pk=case.pk).update(**values)
     write_audit()
     return log
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date
 from functools import lru_cache
 from typing import Any
@@ -49,9 +50,12 @@ def facts_for(case: Case) -> CaseFacts:
     events = tuple(Event(seq=seq, on=on, type=kind, data={k: v for k, v in payload.items() if k not in {"on", "type"}})
                    for seq, on, kind, payload in rows)
     codes = {e.data[f] for e in events for f in STAFF_FIELDS if isinstance(e.data.get(f), str)}
-    staff = {s.code: StaffMember(ref=s.code, grade=s.grade, qualified_on=s.qualified_on, da_trained=s.da_trained)
-             for s in Staff.objects.filter(code__in=codes)}
+    staff = {s.code: _member(s) for s in Staff.objects.filter(code__in=codes)}
     return CaseFacts(ref=case.ref, events=events, staff=staff, born=case.born, gender=case.gender or None)
+
+
+def _member(row: Staff) -> StaffMember:
+    return StaffMember(ref=row.code, grade=row.grade, qualified_on=row.qualified_on, da_trained=row.da_trained)
 
 
 def today() -> date:
@@ -71,13 +75,17 @@ def evaluate_case(case: Case, as_of: date | None = None) -> Evaluation:
 
 
 def evaluate_locked(case: Case, rows: list[tuple[int, int, date, str, dict[str, Any]]], as_of: date | None = None,
-                    *, save_also: tuple[str, ...] = ()) -> Evaluation:
+                    *, save_also: tuple[str, ...] = (), staff: Mapping[str, Staff] | None = None,
+                    new: bool = False) -> Evaluation:
     """evaluate_case for record_event, which has already locked `case` and read its event log (`rows`: pk, seq,
     on, type, payload in seq order): the same work without reading them again, in the caller's transaction.
-    `save_also`: the caller's changed case fields, saved in the same UPDATE as the evaluation's."""
+    `save_also`: the caller's changed case fields, saved in the same UPDATE as the evaluation's. `staff`: staff
+    rows the caller has read, by code (only the codes the log names and these lack are read). `new`: the case was
+    created in this transaction, so it has no stored obligations to read (an import)."""
     day = as_of or today()
+    known = {code: _member(row) for code, row in (staff or {}).items()}
     outcome = evaluate_many([case.pk], day, savepoint=False, locked={case.pk: case},
-                            logs={case.pk: rows}, save_also=save_also)[case.pk]
+                            logs={case.pk: rows}, save_also=save_also, staff=known, new=new)[case.pk]
     if isinstance(outcome, Exception):
         raise outcome
     return outcome
@@ -136,7 +144,8 @@ CASE_FIELDS = ("concern", "next_due", "evaluated_on", "wake_on", "da_since")
 
 def evaluate_many(case_ids: list[int], as_of: date, *, savepoint: bool = True, locked: dict[int, Case] | None = None,
                   logs: dict[int, list[tuple[int, int, date, str, dict[str, Any]]]] | None = None,
-                  save_also: tuple[str, ...] = ()) -> dict[int, Evaluation | Exception]:
+                  save_also: tuple[str, ...] = (), staff: Mapping[str, StaffMember] | None = None,
+                  new: bool = False) -> dict[int, Evaluation | Exception]:
     """evaluate_case for many cases in one transaction, with a handful of queries in all: the same stored
     obligations, case fields and outbox events as evaluating each in turn. The cases are locked (as
     record_event locks one) so an event recorded meanwhile waits, then re-evaluates its case after this.
@@ -144,6 +153,8 @@ def evaluate_many(case_ids: list[int], as_of: date, *, savepoint: bool = True, l
     `locked` and `logs` (record_event's path): the cases already locked by the caller in this transaction, and
     their event logs already read; then neither is read again. `save_also`: more case fields to save, with the
     evaluation's, on every case evaluated (record_event's projected fields: one UPDATE of the case, not two).
+    `staff`: members already known by code; only the codes the events name and these lack are read. `new`: the
+    cases were created in this transaction and have no stored obligations yet.
 
     Returns each case's evaluation, or the exception its evaluation raised (nothing is stored for it)."""
     from safeguard.api.models import OutboxEvent
@@ -167,7 +178,7 @@ def evaluate_many(case_ids: list[int], as_of: date, *, savepoint: bool = True, l
                                                         .values_list("pk", "case_id", "seq", "on", "type", "payload")):
                 events[case_id].append((pk, seq, on, kind, payload))
         stored: dict[int, list[StoredRow]] = {c.pk: [] for c in cases}
-        for case_id, *row in (Obligation.objects.filter(case_id__in=case_ids).order_by("pk")
+        for case_id, *row in (() if new else Obligation.objects.filter(case_id__in=case_ids).order_by("pk")
                               .values_list("case_id", "pk", "key", *FIELDS)):
             stored[case_id].append(tuple(row))
         codes: set[str] = set()
@@ -178,9 +189,12 @@ def evaluate_many(case_ids: list[int], as_of: date, *, savepoint: bool = True, l
                     if isinstance(code, str):
                         codes.add(code)
         # Rules look staff up only by the codes in the case's own events, so every case can share the chunk's.
-        staff = {code: StaffMember(ref=code, grade=grade, qualified_on=qualified_on, da_trained=da_trained)
-                 for code, grade, qualified_on, da_trained in Staff.objects.filter(code__in=codes)
-                 .values_list("code", "grade", "qualified_on", "da_trained")}
+        members = dict(staff or {})
+        if codes - members.keys():
+            members.update((code, StaffMember(ref=code, grade=grade, qualified_on=qualified_on, da_trained=da_trained))
+                           for code, grade, qualified_on, da_trained in Staff.objects.filter(
+                               code__in=codes - members.keys()).values_list("code", "grade", "qualified_on",
+                                                                               "da_trained"))
         to_create: list[Obligation] = []
         to_update: list[Obligation] = []
         changed_cases: list[Case] = []
@@ -189,7 +203,7 @@ def evaluate_many(case_ids: list[int], as_of: date, *, savepoint: bool = True, l
             rows = events[case.pk]
             facts = CaseFacts(ref=case.ref, events=tuple(Event(seq, on, kind, _event_data(payload, owned))
                                                          for _, seq, on, kind, payload in rows),
-                              staff=staff, born=case.born, gender=case.gender or None)
+                              staff=members, born=case.born, gender=case.gender or None)
             try:
                 result = evaluate(facts, as_of, policy)
             except Exception as exc:  # one bad case must not stop the others

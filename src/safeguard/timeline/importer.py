@@ -14,6 +14,7 @@ from safeguard.actions.events import refs_for
 from safeguard.cases.models import Case
 from safeguard.oversight.service import evaluate_locked
 from safeguard.timeline.validate import Timeline, parse_on
+from safeguard.workforce.models import Staff
 
 
 class ImportRefused(Exception):
@@ -39,24 +40,28 @@ def import_timeline(timeline: Timeline, *, replace: bool = False, user: Any = No
         stamp = timezone.now()
         Case.objects.filter(pk=existing.pk).update(archived_at=stamp, ref=f"{existing.ref}~{stamp:%Y%m%d%H%M%S}")
     # The bulk path writes the case.created entry with its events' entries (actions.bulk).
-    case = create_timeline_case(timeline, "Unassigned", user=user, audit=evaluate_each)
+    case, staff = create_timeline_case(timeline, "Unassigned", user=user, audit=evaluate_each)
     if evaluate_each:
         refs = refs_for(case)
         for event in timeline.events:
             record_event(case, event, user=user, source=source, as_of=parse_on(event["on"]), refs=refs)
     else:
-        # The case is new in this transaction: no one else can lock it.
-        record_new_case_events(case, timeline.events, user=user, source=source, audit_created=True,
-                               evaluate=lambda log: evaluate_locked(case, log, as_of=as_of))
+        # The case is new in this transaction: no one else can lock it. Validation names only the timeline's own
+        # staff, so their rows, read here, serve the validation and the evaluation.
+        record_new_case_events(case, timeline.events, user=user, source=source, audit_created=True, staff=staff,
+                               evaluate=lambda log, save_also: evaluate_locked(case, log, as_of=as_of, staff=staff,
+                                                                              save_also=save_also, new=True))
     return case
 
 
-def create_timeline_case(timeline: Timeline, default_unit: str, *, user: Any = None, audit: bool = True) -> Case:
-    """The timeline's staff and its case (in its delivery unit, else `default_unit`), with no events yet: where
-    an import and a replay both start. `audit=False`: the caller writes the case's `case.created` entry."""
+def create_timeline_case(timeline: Timeline, default_unit: str, *, user: Any = None, audit: bool = True
+                         ) -> tuple[Case, dict[str, Staff]]:
+    """The timeline's staff (by ref) and its case (in its delivery unit, else `default_unit`), with no events
+    yet: where an import and a replay both start. `audit=False`: the caller writes the case's `case.created`
+    entry."""
     info = timeline.case
-    for member in timeline.staff:
-        ensure_staff(member)
-    return create_case(info["ref"], ensure_unit(info.get("pdu") or default_unit),
+    staff = {member["ref"]: ensure_staff(member) for member in timeline.staff}
+    case = create_case(info["ref"], ensure_unit(info.get("pdu") or default_unit),
                        born=date.fromisoformat(info["born"]) if info.get("born") else None,
                        gender=info.get("gender") or "", user=user, audit=audit)
+    return case, staff

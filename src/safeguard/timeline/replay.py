@@ -41,7 +41,7 @@ def replay_timeline(timeline: Timeline, policy: Policy | None = None) -> dict[st
 
 
 def _replay(timeline: Timeline) -> dict[str, Any]:
-    case = create_timeline_case(timeline, "Replay")
+    case, _ = create_timeline_case(timeline, "Replay")
     refs = refs_for(case)
     pending = list(timeline.events)
     checkpoints: list[dict[str, Any]] = []
