@@ -238,7 +238,7 @@ class Store:
         return saved
 
     def _copy(self, tables: list[Table]) -> list[Saved]:
-        """PostgreSQL: ids for every new row from the tables' sequences (one query), then COPY (as scale.bulk)."""
+        """PostgreSQL: ids for every new row from the tables' sequences (one query), then the rows (write_rows)."""
         if not tables:
             return []
         with connection.cursor() as cursor:
@@ -255,7 +255,8 @@ class Store:
             saved: list[Saved] = []
             for table in tables:
                 self._resolve(table)
-                copy_rows(cursor, table)
+            write_rows(cursor, tables)
+            for table in tables:
                 for row in table.rows:
                     table.stored.append((row, dict(row)))
                     saved.append((table.model, row, True))
@@ -314,6 +315,33 @@ class Store:
             table.model._default_manager.filter(pk__in=[r["id"] for r in rows]).update(**values)
             saved += [(table.model, row, False) for row in rows]
         return saved
+
+
+# Tables with at most this many new rows are written by one INSERT statement among others (write_rows).
+FEW_ROWS = 20
+
+
+def write_rows(cursor: Any, tables: list[Table]) -> None:
+    """Write the tables' new rows, with their ids (PostgreSQL): tables with many rows by COPY; those with few (most
+    tables a flush writes: an event's contact, its check) by INSERTs sent together as one query, where a COPY
+    each would cost two round trips. (Django's cursors bind parameters on the client, so one query may hold
+    several statements.)"""
+    statements: list[str] = []
+    params: list[Any] = []
+    for table in tables:
+        if len(table.rows) > FEW_ROWS:
+            copy_rows(cursor, table)
+            continue
+        jsons = {i for i, f in enumerate(table.fields) if isinstance(f, models.JSONField)}
+        placeholders = "(" + ", ".join(["%s"] * len(table.fields)) + ")"
+        statements.append(f"INSERT INTO {connection.ops.quote_name(table.model._meta.db_table)} "
+                          f"({', '.join(connection.ops.quote_name(c) for c in table.columns)}) VALUES "
+                          + ", ".join([placeholders] * len(table.rows)))
+        for row in table.rows:
+            params += [json.dumps(row[a]) if i in jsons and row[a] is not None else row[a]
+                       for i, a in enumerate(table.attnames)]
+    if statements:
+        cursor.execute("; ".join(statements), params)
 
 
 def copy_rows(cursor: Any, table: Table, *, with_ids: bool = True) -> None:
