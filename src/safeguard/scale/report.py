@@ -136,7 +136,9 @@ NOTES = """
   dataset and 1,010–1,358/s into copies of the small one; one process in one transaction, 469/s. Each event
   costs the importing processes about 0.9–1.3 ms of CPU (`events_per_cpu_second`), and PostgreSQL more on the
   same two cores, so two processes cannot reach 2,000 a second without cutting that cost by about a third
-  (ADR 0005, decision 22).
+  (ADR 0005, decision 22). The seventh session cut it by about 12% on the small dataset (fewer round trips a
+  case: decision 25), where the command then committed 1,985 events/s on a faster machine; not yet re-run
+  nationally.
 - Timed assertions are never made by the tests: `safeguard bench --scale tiny --json` runs every figure on
   30 cases in the test suite to check the shape of its output only; `tests/scale/test_query_budgets.py`
   holds the query counts.
