@@ -116,12 +116,14 @@ def cmd_import(args: argparse.Namespace) -> int:
 def _import_share(timelines: list[Any], replace: bool, progress: Progress | None = None
                   ) -> tuple[list[str], list[str], int]:
     """Import `timelines` one case per transaction: the refs imported, the refusals, the events recorded."""
+    from safeguard.actions.cases import KnownRecords
     from safeguard.timeline.importer import ImportRefused, import_timeline
 
     imported, errors, events = [], [], 0
+    known = KnownRecords()  # the units and staff the cases name, read once a run
     for timeline in timelines:
         try:
-            case = import_timeline(timeline, replace=replace)
+            case = import_timeline(timeline, replace=replace, known=known)
             imported.append(case.ref)
             events += len(timeline.events)
         except ImportRefused as exc:

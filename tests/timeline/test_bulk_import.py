@@ -199,3 +199,47 @@ def test_only_the_flushed_events_models_have_save_receivers() -> None:
     listened = {m._meta.label for m in [*schema().values(), OutboxEvent] if post_save.has_listeners(m)}
     assert listened == {"cases.CaseEvent", "practice.AgencyCheck"}
     assert set(FLUSH_AFTER) == {"check_requested", "check_returned", "relationship_started", "transferred"}
+
+
+def test_the_import_tells_the_request_receivers_what_they_would_read(timeline_doc: dict[str, Any]) -> None:
+    """A check's request record takes the events that made and answered the check from the import (no read of
+    the log), and an assessment or review looks for answers to mark used only where one may be waiting: the
+    police's, for the first review naming them; none for a second review with no new answer, nor for one naming
+    an agency that never answered."""
+    review = {"type": "reviewed", "by": "P1", "rosh": "medium", "sara_partner": "medium", "sara_others": "low",
+              "analysis": "Reviewed after the police answer."}
+    events = [*timeline_doc["events"],
+              dict(review, on="2021-06-20", sources=["police"]),
+              dict(review, on="2021-07-20", sources=["police", "victim"]),
+              dict(review, on="2021-08-20", sources=["childrens_services"])]
+    import_timeline(validate_document(dict(timeline_doc, case=dict(timeline_doc["case"], ref="X900020")), "t.json"))
+    doc = dict(timeline_doc, case=dict(timeline_doc["case"], ref="X900021"), events=events)
+    with CaptureQueriesContext(connection) as queries:
+        case = import_timeline(validate_document(doc, "t.json"), as_of=AS_OF)
+    sql = [q["sql"] for q in queries.captured_queries]
+    assert not any(s.startswith("SELECT") and 'FROM "cases_caseevent"' in s for s in sql), "\n".join(sql)
+    links = [s for s in sql if "agencies_agencyrequest SET status = 'used'" in s]  # agencies.actions.link_uses
+    assert len(links) == 1, "\n".join(sql)
+    request = AgencyRequest.objects.get(case=case)
+    seqs = {e.pk: e.seq for e in CaseEvent.objects.filter(case=case)}
+    assert (request.status, seqs[request.sent_event_id], seqs[request.returned_event_id]) == ("used", 4, 5)
+    assert request.used_in_id is not None and seqs[request.used_in_id] == 7
+
+
+def test_known_records_keep_only_what_was_committed(django_capture_on_commit_callbacks: Any) -> None:
+    """An import run reads each unit and member of staff once; a row read or made in a transaction that rolled
+    back is not kept (it may not exist)."""
+    from safeguard.actions.cases import KnownRecords
+
+    known = KnownRecords()
+    member = {"ref": "K1", "grade": "PO", "qualified_on": None, "da_trained": True}
+    with django_capture_on_commit_callbacks(execute=False):  # rolled back: the callbacks never run
+        known.unit("Rolled Back PDU")
+        known.staff_member(member)
+    assert known.units == {} and known.staff == {}
+    with django_capture_on_commit_callbacks(execute=True):
+        unit = known.unit("Kept PDU")
+        staff = known.staff_member(member)
+    with CaptureQueriesContext(connection) as queries:
+        assert known.unit("Kept PDU") is unit and known.staff_member(member) is staff
+    assert len(queries.captured_queries) == 0

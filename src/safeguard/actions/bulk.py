@@ -25,7 +25,7 @@ from django.utils import timezone
 from safeguard.actions.events import StaffCodes
 from safeguard.actions.projections import CASE_ROW_FIELDS, Projector, case_row, event_data
 from safeguard.actions.projections import staff_id as stored_staff_id
-from safeguard.actions.rows import Row, Store, Table, copy_rows, send_saved
+from safeguard.actions.rows import Recording, Row, Store, Table, copy_rows, send_saved
 from safeguard.api.models import OutboxEvent
 from safeguard.api.names import CHECK_REQUESTED, EVENT_RECORDED
 from safeguard.audit.chain import GENESIS, entry_hash, event_digest
@@ -49,6 +49,8 @@ FLUSH_AFTER: dict[str, tuple[str, ...]] = {
 # The events whose receivers write audit entries (the drafts after a move of area): the earlier events' entries
 # are written first, so the chain has them in record_event's order.
 AUDITED_BY_RECEIVERS = frozenset({"transferred"})
+# The events whose receiver marks the case's answered partner requests used (agencies.receivers.event_saved).
+USES_ANSWERS = frozenset({"assessed", "reviewed"})
 
 Log = list[tuple[int, int, Any, str, dict[str, Any]]]
 
@@ -86,6 +88,10 @@ def record_new_case_events(case: Case, events: list[dict[str, Any]], *, user: An
     logged: list[Row] = []
 
     created_unaudited = audit_created  # the case.created entry is still to be written
+    # The agencies whose answers an assessment or review could use (the case's only answers are its own events'),
+    # by the event's seq: the agencies answered since the last event naming them, which used what came before.
+    answered: set[str] = set()
+    waiting: dict[int, frozenset[str]] = {}
 
     def write_audit() -> None:
         nonlocal created_unaudited
@@ -105,15 +111,23 @@ def record_new_case_events(case: Case, events: list[dict[str, Any]], *, user: An
         else:
             unsent.append((row, None, []))
         logged.append(row)
+        if event["type"] == "check_returned":
+            answered.add(data["agency"])
+        elif event["type"] in USES_ANSWERS:
+            sources = {s for s in data.get("sources") or [] if isinstance(s, str)}
+            waiting[seq] = frozenset(answered & sources)
+            answered -= sources
         if event["type"] in FLUSH_AFTER:
             saved = store.flush(only=FLUSH_AFTER[event["type"]])
             if event["type"] in AUDITED_BY_RECEIVERS:
                 write_audit()
-            send_saved(saved, case)
+            send_saved(saved, case, Recording(event_id=row["id"], answers_waiting=waiting))
         unaudited.append(row)  # after the receivers ran, as record_event writes it
     saved = store.flush()
     _write_outbox(case, unsent)
-    send_saved(saved, case)  # (the receivers of the events left write no audit entries: AUDITED_BY_RECEIVERS)
+    # (The receivers of the events left write no audit entries: AUDITED_BY_RECEIVERS. Their other rows were
+    # flushed with the events that wrote them, so no event_id.)
+    send_saved(saved, case, Recording(answers_waiting=waiting))
     values = {name: state.case[name] for name in CASE_ROW_FIELDS[1:]}
     values["version"] = case.version + len(events)
     for name, value in values.items():
@@ -189,4 +203,4 @@ def chain_audit(audit: Table) -> None:
         row["hash"] = prev_hash = entry_hash(row)
 
 
-__all__ = ["AUDITED_BY_RECEIVERS", "FLUSH_AFTER", "chain_audit", "record_new_case_events"]
+__all__ = ["AUDITED_BY_RECEIVERS", "FLUSH_AFTER", "USES_ANSWERS", "chain_audit", "record_new_case_events"]

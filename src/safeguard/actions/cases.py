@@ -39,15 +39,50 @@ def ensure_staff(member: dict[str, Any], *, team: Team | None = None, name: str 
     })[0]
 
 
-@transaction.atomic
 def create_case(ref: str, unit: DeliveryUnit, *, born: date | None = None, gender: str = "", name: str = "",
-                user: AbstractBaseUser | AnonymousUser | None = None, audit: bool = True) -> Case:
+                user: AbstractBaseUser | AnonymousUser | None = None, audit: bool = True,
+                savepoint: bool = True) -> Case:
     """A new case, and its `case.created` audit entry (`audit=False`: the caller writes that entry itself, in
-    the same transaction; the timeline import writes it with its events' entries, see actions.bulk)."""
-    case = Case.objects.create(ref=ref, unit=unit, born=born, gender=gender or "", name=name)
-    if audit:
-        write_audit("case.created", user=user, case_ref=ref, object_type="case", object_id=str(case.pk))
+    the same transaction; the timeline import writes it with its events' entries, see actions.bulk).
+    `savepoint=False` inside a caller's transaction that a failure here fails anyway (the import's): two
+    round trips fewer."""
+    with transaction.atomic(savepoint=savepoint):
+        case = Case.objects.create(ref=ref, unit=unit, born=born, gender=gender or "", name=name)
+        if audit:
+            write_audit("case.created", user=user, case_ref=ref, object_type="case", object_id=str(case.pk))
     return case
+
+
+class KnownRecords:
+    """Delivery units and staff already read (or made) by this process in committed transactions, by name and
+    by timeline ref: a run of `safeguard import` names the same units and staff case after case, and would
+    otherwise read each again for every case (two round trips a case). Rows are kept as first read: changes
+    others make to them during the run are not seen by the cases imported after (the next evaluation of each
+    case reads them afresh). A row is kept only once its transaction commits, so none that was rolled back is
+    handed out."""
+
+    def __init__(self) -> None:
+        self.units: dict[str, DeliveryUnit] = {}
+        self.staff: dict[str, Staff] = {}
+
+    def unit(self, name: str) -> DeliveryUnit:
+        unit = self.units.get(name)
+        if unit is None:
+            unit = ensure_unit(name)
+            self._keep(self.units, name, unit)
+        return unit
+
+    def staff_member(self, member: dict[str, Any]) -> Staff:
+        """ensure_staff(member), read once a run."""
+        staff = self.staff.get(member["ref"])
+        if staff is None:
+            staff = ensure_staff(member)
+            self._keep(self.staff, member["ref"], staff)
+        return staff
+
+    @staticmethod
+    def _keep(rows: dict[str, Any], key: str, row: Any) -> None:
+        transaction.on_commit(lambda: rows.setdefault(key, row))
 
 
 def name_people(case: Case, names: dict[str, str], *, user: AbstractBaseUser | AnonymousUser | None = None) -> None:

@@ -17,7 +17,17 @@ from contextvars import ContextVar
 from datetime import date
 from typing import Any
 
-from safeguard.actions.rows import PROVISIONAL, UNORDERED, CaseState, Row, Store, m2m_columns, send_saved, set_order
+from safeguard.actions.rows import (
+    PROVISIONAL,
+    UNORDERED,
+    CaseState,
+    Recording,
+    Row,
+    Store,
+    m2m_columns,
+    send_saved,
+    set_order,
+)
 from safeguard.cases.models import Case, CaseEvent
 from safeguard.interventions.lifecycle import EVENT_STATUS
 from safeguard.interventions.models import Enrolment
@@ -67,7 +77,7 @@ def project(case: Case, event: CaseEvent) -> None:
     state = store.state(case_row(case))
     Projector(store.tables, staff_id).project(state, {name: getattr(event, name) for name in EVENT_ROW_FIELDS},
                                               event_data(event.payload))
-    send_saved(store.flush(), case)
+    send_saved(store.flush(), case, Recording(event_id=event.pk))
     for name in CASE_ROW_FIELDS[1:]:
         setattr(case, name, state.case[name])
 

@@ -18,7 +18,8 @@ from __future__ import annotations
 import itertools
 import json
 from collections import defaultdict
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache
 from typing import Any
@@ -373,9 +374,22 @@ def _linked_in_order(rows: list[Row], columns: tuple[str, str]) -> list[Row]:
     return ordered
 
 
-def send_saved(saved: list[Saved], case: Any = None) -> None:
+@dataclass(frozen=True)
+class Recording:
+    """What the code that wrote some rows knows, given to their post_save receivers (as `recording`) so they need
+    not read it back. `event_id`: the event whose recording wrote the rows of models other than CaseEvent (None:
+    not one event). `answers_waiting`: for a case recorded whole in one go (the import), by the seq of each
+    assessment or review among the rows, the agencies that may have answered since the last event naming them as
+    sources (None: not known, so the receivers look)."""
+
+    event_id: int | None = None
+    answers_waiting: Mapping[int, frozenset[str]] | None = None
+
+
+def send_saved(saved: list[Saved], case: Any = None, recording: Recording | None = None) -> None:
     """post_save for the written rows of models with receivers (agencies.receivers follows AgencyChecks and
-    CaseEvents), as Model.save sends it. `case`: the Case the rows belong to (saves the receivers a read)."""
+    CaseEvents), as Model.save sends it, with `recording` (see Recording) as an extra argument. `case`: the Case
+    the rows belong to (saves the receivers a read)."""
     for model, row, created in saved:
         if not post_save.has_listeners(model):
             continue
@@ -385,7 +399,8 @@ def send_saved(saved: list[Saved], case: Any = None) -> None:
         if case is not None and getattr(instance, "case_id", None) == case.pk:
             instance.case = case  # type: ignore[attr-defined]
         post_save.send(sender=model, instance=instance, created=created, update_fields=None, raw=False,
-                       using="default")
+                       using="default", recording=recording)
 
 
-__all__ = ["PROVISIONAL", "TABLE_ORDER", "CaseState", "Row", "Store", "Table", "m2m_columns", "schema", "send_saved"]
+__all__ = ["PROVISIONAL", "TABLE_ORDER", "CaseState", "Recording", "Row", "Store", "Table", "m2m_columns", "schema",
+           "send_saved"]

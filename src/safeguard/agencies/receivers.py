@@ -7,16 +7,22 @@ from typing import Any
 
 from django.db.models.signals import post_save
 
+from safeguard.actions.rows import Recording
 from safeguard.cases.models import CaseEvent
 from safeguard.practice.models import AgencyCheck
 
 
-def _latest(check: AgencyCheck, event_type: str) -> CaseEvent | None:
-    # The projection runs inside record_event after the event row is written: the newest of its type is it.
-    return CaseEvent.objects.filter(case_id=check.case_id, type=event_type).order_by("-seq").first()
+def _latest(check: AgencyCheck, event_type: str, recording: Recording | None) -> int | None:
+    """The id of the event that made or answered `check`: the one being recorded, when the writer says which;
+    else the newest of its type (the projection runs after the event row is written)."""
+    if recording is not None and recording.event_id is not None:
+        return recording.event_id
+    return CaseEvent.objects.filter(case_id=check.case_id, type=event_type).order_by("-seq") \
+        .values_list("pk", flat=True).first()
 
 
-def check_saved(sender: Any, instance: AgencyCheck, created: bool, raw: bool = False, **kwargs: Any) -> None:
+def check_saved(sender: Any, instance: AgencyCheck, created: bool, raw: bool = False,
+                recording: Recording | None = None, **kwargs: Any) -> None:
     """An AgencyCheck made or answered: its request record follows (made for checks recorded elsewhere)."""
     if raw:
         return
@@ -36,13 +42,14 @@ def check_saved(sender: Any, instance: AgencyCheck, created: bool, raw: bool = F
         request.agency_check = instance
         if instance.requested_on is not None:
             request.status, request.sent_on = "sent", instance.requested_on
-            request.sent_event = request.sent_event or _latest(instance, "check_requested")
+            if request.sent_event_id is None:
+                request.sent_event_id = _latest(instance, "check_requested", recording)
         request.save()
     if request is None:
         return
     if instance.returned_on is not None and request.returned_on is None:
         request.returned_on = instance.returned_on
-        request.returned_event = _latest(instance, "check_returned")
+        request.returned_event_id = _latest(instance, "check_returned", recording)
         request.response_working_days = response_days(request.sent_on, request.returned_on)
         request.callouts = instance.callouts
         request.summary = request.summary or instance.summary
@@ -51,14 +58,20 @@ def check_saved(sender: Any, instance: AgencyCheck, created: bool, raw: bool = F
         request.save()
 
 
-def event_saved(sender: Any, instance: CaseEvent, created: bool, raw: bool = False, **kwargs: Any) -> None:
+def event_saved(sender: Any, instance: CaseEvent, created: bool, raw: bool = False,
+                recording: Recording | None = None, **kwargs: Any) -> None:
     """A new partner: open the Clare's Law disclosure consideration. A move to another area: draft the checks
     to the new area's police and children's social care (rule 25; they also answer rule 14's). An assessment
-    or review naming its sources: mark the case's answered requests from those agencies used."""
+    or review naming its sources: mark the case's answered requests from those agencies used (not looked for
+    when the writer knows none can be waiting: Recording.answers_waiting)."""
     if raw or not created:
         return
     if instance.type in {"assessed", "reviewed"}:
         from safeguard.agencies.actions import link_uses
+
+        waiting = recording.answers_waiting if recording is not None else None
+        if waiting is not None and not waiting.get(instance.seq):
+            return
 
         link_uses(instance)
     elif instance.type == "relationship_started":
