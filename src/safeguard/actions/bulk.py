@@ -26,6 +26,7 @@ from safeguard.actions.events import StaffCodes
 from safeguard.actions.projections import CASE_ROW_FIELDS, Projector, case_row, event_data
 from safeguard.actions.projections import staff_id as stored_staff_id
 from safeguard.actions.rows import Recording, Row, Store, Table, copy_rows, send_saved
+from safeguard.agencies.receivers import answers_waiting
 from safeguard.api.models import OutboxEvent
 from safeguard.api.names import CHECK_REQUESTED, EVENT_RECORDED
 from safeguard.audit.chain import GENESIS, entry_hash, event_digest
@@ -49,8 +50,6 @@ FLUSH_AFTER: dict[str, tuple[str, ...]] = {
 # The events whose receivers write audit entries (the drafts after a move of area): the earlier events' entries
 # are written first, so the chain has them in record_event's order.
 AUDITED_BY_RECEIVERS = frozenset({"transferred"})
-# The events whose receiver marks the case's answered partner requests used (agencies.receivers.event_saved).
-USES_ANSWERS = frozenset({"assessed", "reviewed"})
 
 Log = list[tuple[int, int, Any, str, dict[str, Any]]]
 
@@ -88,10 +87,7 @@ def record_new_case_events(case: Case, events: list[dict[str, Any]], *, user: An
     logged: list[Row] = []
 
     created_unaudited = audit_created  # the case.created entry is still to be written
-    # The agencies whose answers an assessment or review could use (the case's only answers are its own events'),
-    # by the event's seq: the agencies answered since the last event naming them, which used what came before.
-    answered: set[str] = set()
-    waiting: dict[int, frozenset[str]] = {}
+    waiting = answers_waiting(events)  # by each assessment's or review's seq: see Recording
 
     def write_audit() -> None:
         nonlocal created_unaudited
@@ -111,12 +107,6 @@ def record_new_case_events(case: Case, events: list[dict[str, Any]], *, user: An
         else:
             unsent.append((row, None, []))
         logged.append(row)
-        if event["type"] == "check_returned":
-            answered.add(data["agency"])
-        elif event["type"] in USES_ANSWERS:
-            sources = {s for s in data.get("sources") or [] if isinstance(s, str)}
-            waiting[seq] = frozenset(answered & sources)
-            answered -= sources
         if event["type"] in FLUSH_AFTER:
             saved = store.flush(only=FLUSH_AFTER[event["type"]])
             if event["type"] in AUDITED_BY_RECEIVERS:
@@ -203,4 +193,4 @@ def chain_audit(audit: Table) -> None:
         row["hash"] = prev_hash = entry_hash(row)
 
 
-__all__ = ["AUDITED_BY_RECEIVERS", "FLUSH_AFTER", "USES_ANSWERS", "chain_audit", "record_new_case_events"]
+__all__ = ["AUDITED_BY_RECEIVERS", "FLUSH_AFTER", "chain_audit", "record_new_case_events"]

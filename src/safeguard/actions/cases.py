@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
-from typing import Any
+from typing import Any, TypeVar
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db import transaction
@@ -13,6 +14,7 @@ from safeguard.cases.models import Case, LinkedPerson
 from safeguard.workforce.models import DeliveryUnit, Region, Staff, Team
 
 DEFAULT_REGION = "Unassigned region"
+T = TypeVar("T")
 
 
 def ensure_unit(name: str, region: str = DEFAULT_REGION) -> DeliveryUnit:
@@ -66,23 +68,20 @@ class KnownRecords:
         self.staff: dict[str, Staff] = {}
 
     def unit(self, name: str) -> DeliveryUnit:
-        unit = self.units.get(name)
-        if unit is None:
-            unit = ensure_unit(name)
-            self._keep(self.units, name, unit)
-        return unit
+        """ensure_unit(name), read once a run."""
+        return self._kept(self.units, name, lambda: ensure_unit(name))
 
     def staff_member(self, member: dict[str, Any]) -> Staff:
         """ensure_staff(member), read once a run."""
-        staff = self.staff.get(member["ref"])
-        if staff is None:
-            staff = ensure_staff(member)
-            self._keep(self.staff, member["ref"], staff)
-        return staff
+        return self._kept(self.staff, member["ref"], lambda: ensure_staff(member))
 
     @staticmethod
-    def _keep(rows: dict[str, Any], key: str, row: Any) -> None:
+    def _kept(rows: dict[str, T], key: str, read: Callable[[], T]) -> T:
+        if key in rows:
+            return rows[key]
+        row = read()
         transaction.on_commit(lambda: rows.setdefault(key, row))
+        return row
 
 
 def name_people(case: Case, names: dict[str, str], *, user: AbstractBaseUser | AnonymousUser | None = None) -> None:

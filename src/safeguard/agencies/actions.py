@@ -22,6 +22,7 @@ from safeguard.agencies.models import (
     MaracAction,
     MaracReferral,
 )
+from safeguard.agencies.receivers import USES_ANSWERS, named_sources
 from safeguard.audit.log import write_audit
 from safeguard.cases.models import Case, CaseEvent, Control, LinkedPerson, Registration
 from safeguard.oversight.models import Obligation
@@ -264,7 +265,7 @@ def answer_request(request: AgencyRequest, answer: Answer, *, user: Any) -> Agen
 def uses_for(request: AgencyRequest) -> QuerySet[CaseEvent]:
     """The assessments and reviews that could have used a returned request's answer."""
     after = request.returned_event.seq if request.returned_event is not None else 0
-    return CaseEvent.objects.filter(case_id=request.case_id, type__in=["assessed", "reviewed"], seq__gt=after)
+    return CaseEvent.objects.filter(case_id=request.case_id, type__in=sorted(USES_ANSWERS), seq__gt=after)
 
 
 @transaction.atomic
@@ -284,7 +285,7 @@ def link_uses(event: CaseEvent) -> int:
     as sources. Each is the first later one to name them: an earlier one would have linked them as it was
     recorded. One UPDATE, in SQL: every imported assessment comes here, and the ORM's building of it cost the
     import a sixth of its time. Returns the requests marked."""
-    sources = [s for s in event.payload.get("sources") or [] if isinstance(s, str)]
+    sources = named_sources(event.payload)
     if not sources:
         return 0
     requests, events = AgencyRequest._meta.db_table, CaseEvent._meta.db_table

@@ -11,6 +11,30 @@ from safeguard.actions.rows import Recording
 from safeguard.cases.models import CaseEvent
 from safeguard.practice.models import AgencyCheck
 
+# The events that may use partner agencies' answers: an assessment or review naming them among its sources.
+USES_ANSWERS = frozenset({"assessed", "reviewed"})
+
+
+def named_sources(payload: dict[str, Any]) -> list[str]:
+    """The sources an assessment's or review's payload names."""
+    return [source for source in payload.get("sources") or [] if isinstance(source, str)]
+
+
+def answers_waiting(events: list[dict[str, Any]]) -> dict[int, frozenset[str]]:
+    """For a case recorded whole (the import: its only answers are its own events'), by the seq of each
+    assessment or review, the agencies it names that answered since the last event naming them (which used
+    what came before): Recording.answers_waiting."""
+    answered: set[str] = set()
+    waiting: dict[int, frozenset[str]] = {}
+    for seq, event in enumerate(events, start=1):
+        if event.get("type") == "check_returned":
+            answered.add(str(event.get("agency")))
+        elif event.get("type") in USES_ANSWERS:
+            sources = set(named_sources(event))
+            waiting[seq] = frozenset(answered & sources)
+            answered -= sources
+    return waiting
+
 
 def _latest(check: AgencyCheck, event_type: str, recording: Recording | None) -> int | None:
     """The id of the event that made or answered `check`: the one being recorded, when the writer says which;
@@ -66,7 +90,7 @@ def event_saved(sender: Any, instance: CaseEvent, created: bool, raw: bool = Fal
     when the writer knows none can be waiting: Recording.answers_waiting)."""
     if raw or not created:
         return
-    if instance.type in {"assessed", "reviewed"}:
+    if instance.type in USES_ANSWERS:
         from safeguard.agencies.actions import link_uses
 
         waiting = recording.answers_waiting if recording is not None else None
