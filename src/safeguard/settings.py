@@ -100,6 +100,13 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 if os.environ.get("DATABASE_REPLICA_URL"):
     DATABASES["replica"] = dj_database_url.parse(os.environ["DATABASE_REPLICA_URL"], conn_max_age=60)
     DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+# PostgreSQL plans a page's queries once per connection, not on every request (ADR 0005 decision 27): server-side
+# parameters, and psycopg prepares a statement after its fifth use. SAFEGUARD_PG_PREPARED=0 behind a pooler that
+# cannot hold prepared statements (PgBouncer in transaction mode without max_prepared_statements).
+SAFEGUARD_PG_PREPARED = os.environ.get("SAFEGUARD_PG_PREPARED", "1") != "0"
+for _database in DATABASES.values():
+    if SAFEGUARD_PG_PREPARED and _database["ENGINE"] == "django.db.backends.postgresql":
+        _database.setdefault("OPTIONS", {}).update({"server_side_binding": True, "prepare_threshold": 5})
 DATABASE_ROUTERS = ["safeguard.ops.routers.ReplicaRouter"]
 SAFEGUARD_REPORTING_PATHS = ("/insights/",)
 

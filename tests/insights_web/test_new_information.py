@@ -230,3 +230,30 @@ def test_a_suggestion_that_is_not_there_is_not_found(clients: dict[str, Client],
         == 404
 
 
+
+
+def test_a_never_disclose_detail_in_the_texts_is_withheld_and_read_once(clients: dict[str, Client],
+                                                                        case: Case) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from safeguard.signals_web.service import open_suggestions
+    from safeguard.victims.models import ContactDetail, VictimRecord
+
+    person = case.people.get(ref="V1")
+    record = VictimRecord.objects.create(case=case, person=person)
+    # Typed into the police's information and into the note (a refuge's name, say): both are scrubbed.
+    ContactDetail.objects.create(record=record, kind="address", value="the flat", never_disclose=True)
+    ContactDetail.objects.create(record=record, kind="other", value="Amy", never_disclose=True)
+    with CaptureQueriesContext(connection) as queries:
+        found = open_suggestions(case)
+    assert len({s.event.pk for s in found}) == 3  # three recent texts raise suggestions
+    reads = [q for q in queries.captured_queries if "victims_contactdetail" in q["sql"]]
+    assert len(reads) == 1, "the case's never-disclose values are read once, not once per text"
+    texts = " ".join(s.text for s in found)
+    assert "the flat" not in texts.lower() and "Amy" not in texts
+    assert texts.count("[never disclose: withheld]") >= 2
+    page = clients["priya"].get("/cases/X100005/").content.decode()
+    panel = page[page.index('id="new-information"'):]
+    panel = panel[:panel.index("</section>")]
+    assert "Amy" not in panel and "the flat" not in panel and "hands round her neck" in panel

@@ -201,3 +201,37 @@ def test_a_web_worker_compiles_the_new_information_patterns_as_it_starts() -> No
     sys.modules.pop("safeguard.wsgi", None)
     importlib.import_module("safeguard.wsgi")  # what each gunicorn worker (or the master with --preload) imports
     assert detector._matcher.cache_info().currsize == 1 and detector._cues.cache_info().currsize == 1
+
+
+def _database_options(env: dict[str, str]) -> dict[str, Any]:
+    import os
+    import subprocess
+    import sys
+
+    code = ("import django, json; django.setup(); from django.conf import settings; "
+            "print(json.dumps(settings.DATABASES['default'].get('OPTIONS', {})))")
+    env = {**{k: v for k, v in os.environ.items() if k != "SAFEGUARD_PG_PREPARED"},
+           "DJANGO_SETTINGS_MODULE": "safeguard.settings", **env}
+    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True)
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def test_postgresql_binds_on_the_server_and_prepares_unless_told_not_to() -> None:
+    url = "postgres://postgres@127.0.0.1:5432/safeguard_any"
+    assert _database_options({"DATABASE_URL": url}) == {"server_side_binding": True, "prepare_threshold": 5}
+    assert _database_options({"DATABASE_URL": url, "SAFEGUARD_PG_PREPARED": "0"}) == {}
+    assert "server_side_binding" not in _database_options({"DATABASE_URL": "sqlite:////tmp/safeguard-any.sqlite3"})
+
+
+@pytest.mark.django_db
+def test_a_query_asked_often_is_planned_once_per_connection() -> None:
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("prepared statements are PostgreSQL's")
+    for _ in range(6):  # psycopg prepares a statement after its fifth use (settings: prepare_threshold)
+        assert not Case.objects.filter(ref="NOT-A-CASE").exists()
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT statement FROM pg_prepared_statements")
+        prepared = [row[0] for row in cursor.fetchall()]
+    assert any('"cases_case"' in text and "$1" in text for text in prepared), prepared

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 
 if TYPE_CHECKING:
     from django.db.models import QuerySet
@@ -32,9 +32,9 @@ def hidden_case_ids(user: Any) -> QuerySet[Any]:
     active = CaseRestriction.objects.filter(lifted_at=None)
     if not getattr(user, "is_authenticated", False):
         return active.values("case_id")
-    excluded = active.filter(mode="exclude", people=user).values("pk")
-    not_named = active.filter(mode="only").exclude(people=user).values("pk")
-    return active.filter(Q(pk__in=excluded) | Q(pk__in=not_named)).values("case_id")
+    # One EXISTS per mode rather than subqueries of subqueries: every page compiles this (decision 27).
+    named = CaseRestriction.people.through.objects.filter(caserestriction_id=OuterRef("pk"), user_id=user.pk)
+    return active.filter(Q(mode="exclude") & Exists(named) | Q(mode="only") & ~Exists(named)).values("case_id")
 
 
 def without_hidden(queryset: Any, user: Any, case_field: str = "pk") -> Any:

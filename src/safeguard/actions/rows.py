@@ -24,6 +24,7 @@ from datetime import datetime
 from functools import lru_cache
 from typing import Any
 
+import psycopg
 from django.db import connection, models
 from django.db.models.signals import post_save
 from django.utils import timezone
@@ -325,8 +326,9 @@ FEW_ROWS = 20
 def write_rows(cursor: Any, tables: list[Table]) -> None:
     """Write the tables' new rows, with their ids (PostgreSQL): tables with many rows by COPY; those with few (most
     tables a flush writes: an event's contact, its check) by INSERTs sent together as one query, where a COPY
-    each would cost two round trips. (Django's cursors bind parameters on the client, so one query may hold
-    several statements.)"""
+    each would cost two round trips. Only a query without parameters may hold several statements, so their
+    values are bound here, by psycopg's client-side quoting; the new ids make every such text new, so psycopg
+    never tries to prepare one (settings.SAFEGUARD_PG_PREPARED)."""
     statements: list[str] = []
     params: list[Any] = []
     for table in tables:
@@ -342,7 +344,7 @@ def write_rows(cursor: Any, tables: list[Table]) -> None:
             params += [json.dumps(row[a]) if i in jsons and row[a] is not None else row[a]
                        for i, a in enumerate(table.attnames)]
     if statements:
-        cursor.execute("; ".join(statements), params)
+        cursor.execute(psycopg.ClientCursor(cursor.cursor.connection).mogrify("; ".join(statements), params))
 
 
 def copy_rows(cursor: Any, table: Table, *, with_ids: bool = True) -> None:

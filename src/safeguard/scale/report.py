@@ -135,8 +135,11 @@ NOTES = """
   run only, so not met.
 - **Page p95s** at 50 users (caseload ≤ 150 ms, case page ≤ 200 ms): national server p95s 280 and 570 ms
   in the eighth session's run (p50 110 and 210 ms; the calibration was 1,280 as it started, a slow spell) and
-  230 and 420 ms in the sixth's, small 200 and 390 ms. At 2–8 s a page the 50 users ask for 19 pages a
-  second, about one core of web work on two cores shared with PostgreSQL and locust itself.
+  230 and 420 ms in the sixth's, small 200 and 390 ms. The ninth session's statements planned once per
+  connection and cheaper visibility check (decision 27) came after these runs: on the small dataset, three
+  alternating runs each gave case page p95s of 420–490 ms (old) and 270–440 ms (new), caseload 180–230 and
+  130–210 ms, on a machine whose calibration moved between 1,276 and 2,414. At 2–8 s a page the 50 users ask
+  for 19 pages a second, about one core of web work on two cores shared with PostgreSQL and locust itself.
 - **Import ≥ 2,000 events/s**: the command with `--jobs 2` committed 1,357 events/s into a copy of the national
   dataset in the eighth session's run (1,284–1,707 in the three runs before it; 933/s in the sixth session).
   The audit hash's two indexes, 2 GB nationally and written at random, were the largest cost: the same code

@@ -21,7 +21,7 @@ from safeguard.signals import Signal, detect
 from safeguard.signals.detector import sentence_span
 from safeguard.signals.suggestions import suggestion_for
 from safeguard.signals_web.models import SignalDecision
-from safeguard.victims.redaction import scrub
+from safeguard.victims.redaction import never_disclose_values, scrub
 from safeguard.web import labels
 
 RECENT_DAYS = 120  # how far back the panel reads
@@ -99,15 +99,16 @@ def _source_of(event: CaseEvent) -> str | None:
     return None
 
 
-def suggestions_in(event: CaseEvent) -> list[Suggestion]:
-    """Every suggestion the text of one event raises, one per kind of signal, in the order found."""
+def suggestions_in(event: CaseEvent, *, hidden: list[str] | None = None) -> list[Suggestion]:
+    """Every suggestion the text of one event raises, one per kind of signal, in the order found. `hidden`: the
+    case's never-disclose values, when the caller has read them for many events."""
     field = SOURCES.get(event.type)
     text = event.payload.get(field) if field else None
     if not isinstance(text, str) or not text.strip():
         return []
     # Excerpts and prefilled answers come from this text: a never-disclose address typed into it is
     # withheld first (no one who works on suggestions may see one: safeguard.victims.redaction).
-    text = scrub(text, case=event.case, user=None, channel="page")
+    text = scrub(text, case=event.case, user=None, channel="page", values=hidden)
     by_kind: dict[str, list[Signal]] = {}
     for signal in detect(text):
         by_kind.setdefault(signal.kind, []).append(signal)
@@ -126,7 +127,9 @@ def _recent(case: Case, as_of: date | None = None) -> Any:
 def open_suggestions(case: Case, *, as_of: date | None = None) -> list[Suggestion]:
     """The suggestions on a case nobody has confirmed or dismissed, newest first."""
     decided = set(SignalDecision.objects.filter(case=case).values_list("source_event_id", "kind"))
-    return [s for event in _recent(case, as_of) for s in suggestions_in(event) if (event.pk, s.kind) not in decided]
+    events = list(_recent(case, as_of))
+    hidden = never_disclose_values(case) if events else []
+    return [s for event in events for s in suggestions_in(event, hidden=hidden) if (event.pk, s.kind) not in decided]
 
 
 def find_open(case: Case, seq: int, kind: str) -> Suggestion | None:
