@@ -230,8 +230,6 @@ def test_a_suggestion_that_is_not_there_is_not_found(clients: dict[str, Client],
         == 404
 
 
-
-
 def test_a_never_disclose_detail_in_the_texts_is_withheld_and_read_once(clients: dict[str, Client],
                                                                         case: Case) -> None:
     from django.db import connection
