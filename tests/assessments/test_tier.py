@@ -6,12 +6,25 @@ and the provisional status.
 
 from __future__ import annotations
 
-from datetime import date
+import json
+from dataclasses import replace
+from datetime import date, timedelta
+from pathlib import Path
 
 import pytest
 from assessment_cases import HOUSEHOLD_EVENTS, facts_of
 
-from safeguard.assessments.tier import TierInputs, calculate, inputs_from_facts, mappa_rosh_step, tier_of
+from safeguard.assessments.tier import (
+    TIER_EVENT_TYPES,
+    TierInputs,
+    calculate,
+    inputs_from_facts,
+    mappa_rosh_step,
+    tier_of,
+)
+from safeguard.demo.synth import generate
+
+REPLAY = sorted(Path(__file__).parents[1].joinpath("replay").glob("*.json"))
 
 
 def inputs(**kw: object) -> TierInputs:
@@ -112,3 +125,41 @@ def test_inputs_from_the_case_record() -> None:
     assert (after.tier, after.provisional) == ("A", False)
     ended = facts_of([*events, {"on": "2024-04-01", "type": "supervision_ended", "reason": "completed"}])
     assert tier_of(ended, date(2024, 4, 1)).tier == "NA"
+
+
+# Every input the tier reads, each changing on its own day, with other events between them.
+EVERY_INPUT = [*HOUSEHOLD_EVENTS,
+               {"on": "2024-03-14", "type": "police_incident", "kind": "callout", "victim": "P2", "domestic": True,
+                "features": ["stalking"]},
+               {"on": "2024-03-15", "type": "registered", "code": "RHRH"},
+               {"on": "2024-03-16", "type": "contact", "kind": "office", "outcome": "attended", "by": "PO1"},
+               {"on": "2024-03-17", "type": "registered", "code": "MAPP"},
+               {"on": "2024-03-18", "type": "mappa", "category": 1, "level": 1},
+               {"on": "2024-03-20", "type": "reviewed", "by": "PO1", "rosh": "very_high", "reason": "new_partner"},
+               {"on": "2024-03-22", "type": "registered", "code": "RCPR"},
+               {"on": "2024-03-25", "type": "deregistered", "code": "MAPP"},
+               {"on": "2024-03-26", "type": "deregistered", "code": "ADVP"},
+               {"on": "2024-03-28", "type": "supervision_ended", "reason": "completed"},
+               {"on": "2024-04-02", "type": "note", "text": "Left the area"},
+               {"on": "2024-04-05", "type": "released", "licence_months": 6}]
+
+
+def test_the_tier_reads_only_its_event_types() -> None:
+    """The case page builds the tier from the events of TIER_EVENT_TYPES alone: leaving out every other event
+    gives the same inputs, on every day an event is dated, of synthetic and replay cases and of one case in which
+    every input changes."""
+    _, synthetic = generate(300, 7, date(2026, 3, 1))
+    documents = [[*c.timeline["events"]] for c in synthetic]
+    documents += [json.loads(path.read_text())["events"] for path in REPLAY] + [EVERY_INPUT]
+    seen: set[TierInputs] = set()
+    for events in documents:
+        facts = facts_of(events)
+        only = replace(facts, events=tuple(e for e in facts.events if e.type in TIER_EVENT_TYPES))
+        days = sorted({e.on for e in facts.events})
+        for day in [*days, days[-1] + timedelta(days=1)]:
+            expected = inputs_from_facts(facts, day)
+            assert inputs_from_facts(only, day) == expected, (events[0], day)
+            seen.add(expected)
+    assert {i.mappa_category for i in seen} >= {None, 0, 1} and {i.stalking_incidents for i in seen} >= {0, 1}
+    assert {i.rosh for i in seen} >= {None, "medium", "high", "very_high"} and {i.active for i in seen} == {True,
+                                                                                                           False}

@@ -40,8 +40,8 @@ RECORD_EVENT_BUDGET = 14
 # the navigation's reads and, on the case page, its read-audit entry (with the chain's lock on PostgreSQL).
 CASELOAD_BUDGET = 11  # the cases, their open obligations, their registers, the scope menu's teams; the rest per request
 # (the navigation's insights link no longer asks: ADR 0005 decision 27)
-CASE_PAGE_BUDGET = 39  # 88-91 before issue 11 (a permission query per event type), then 48-49 (a restriction
-# check per section); the rest is per feature
+CASE_PAGE_BUDGET = 38  # 88-91 before issue 11 (a permission query per event type), then 48-49 (a restriction
+# check per section); the rest is per feature (the tier reads its own events and no staff: ADR 0005 decision 28)
 
 
 def test_recording_a_contact_stays_within_its_query_budget() -> None:

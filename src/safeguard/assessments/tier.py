@@ -50,6 +50,10 @@ ROSH_REGISTERS = {"RVHR": "very_high", "RHRH": "high", "RMRH": "medium", "RLRH":
 STALKING_REGISTERS: tuple[str, ...] = ()  # none in the timeline format's register codes
 STALKING_CONTROLS: tuple[str, ...] = ()  # none in the timeline format's controls
 ROSH_WORDS = {"very_high": "very high", "high": "high", "medium": "medium", "low": "low"}
+# The event types inputs_from_facts reads: a snapshot of only these gives the same tier, so the case page reads
+# only these rows (web.queries.case_tier; tests/assessments/test_tier.py compares the two).
+TIER_EVENT_TYPES = ("registered", "deregistered", "assessed", "reviewed", "mappa", "sentenced", "released",
+                    "supervision_ended", "police_incident", "control_imposed")
 
 
 @dataclass(frozen=True)

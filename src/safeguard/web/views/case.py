@@ -7,9 +7,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from safeguard.accounts.access import can_record, recordable_event_types
-from safeguard.assessments.tier import tier_of
 from safeguard.audit.log import write_audit
-from safeguard.oversight.service import facts_for
 from safeguard.timeline import schema
 from safeguard.web import queries
 from safeguard.web.case_links import case_links
@@ -31,7 +29,7 @@ def case_page(request: HttpRequest, ref: str) -> HttpResponse:
         "quick_actions": QUICK_ACTIONS,
         "saved": request.session.pop(f"web.saved.{case.pk}", None),
         "today": queries.today(),
-        "tier": tier_of(facts_for(case), queries.today()),
+        "tier": queries.case_tier(case, queries.today()),
         "case_links": case_links(request.user, case),
     }
     return render(request, "web/case.html", context)
