@@ -251,7 +251,12 @@ def test_a_never_disclose_detail_in_the_texts_is_withheld_and_read_once(clients:
     texts = " ".join(s.text for s in found)
     assert "the flat" not in texts.lower() and "Amy" not in texts
     assert texts.count("[never disclose: withheld]") >= 2
-    page = clients["priya"].get("/cases/X100005/").content.decode()
+    with CaptureQueriesContext(connection) as queries:
+        page = clients["priya"].get("/cases/X100005/").content.decode()
+    reads = [q for q in queries.captured_queries if "victims_contactdetail" in q["sql"]]
+    assert len(reads) == 1, "the panel and the timeline's texts share one read of the never-disclose values"
     panel = page[page.index('id="new-information"'):]
     panel = panel[:panel.index("</section>")]
     assert "Amy" not in panel and "the flat" not in panel and "hands round her neck" in panel
+    timeline = page[page.index('data-testid="timeline"'):]
+    assert "Amy" not in timeline and "the flat" not in timeline.lower() and "[never disclose: withheld]" in timeline

@@ -8,6 +8,7 @@ not read again, so confirming never raises the same suggestion twice.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
@@ -124,11 +125,13 @@ def _recent(case: Case, as_of: date | None = None) -> Any:
             .order_by("-on", "-seq"))
 
 
-def open_suggestions(case: Case, *, as_of: date | None = None) -> list[Suggestion]:
-    """The suggestions on a case nobody has confirmed or dismissed, newest first."""
+def open_suggestions(case: Case, *, as_of: date | None = None,
+                     read_hidden: Callable[[], list[str]] | None = None) -> list[Suggestion]:
+    """The suggestions on a case nobody has confirmed or dismissed, newest first. `read_hidden`: how to read the
+    case's never-disclose values, when there are texts to scrub (a page shares one read between its tags)."""
     decided = set(SignalDecision.objects.filter(case=case).values_list("source_event_id", "kind"))
     events = list(_recent(case, as_of))
-    hidden = never_disclose_values(case) if events else []
+    hidden = (read_hidden or (lambda: never_disclose_values(case)))() if events else []
     return [s for event in events for s in suggestions_in(event, hidden=hidden) if (event.pk, s.kind) not in decided]
 
 

@@ -44,6 +44,15 @@ def never_disclose_values(case: Any) -> list[str]:
     return [d.value.unseal() for d in details if d.value]
 
 
+def page_values(context: Any, case: Any) -> list[str]:
+    """never_disclose_values(case) for a page's template tags, read once per render: kept on the template's render
+    context (one render; a tag in an included template has its own)."""
+    cache = context.render_context.setdefault("never_disclose", {})
+    if case.pk not in cache:
+        cache[case.pk] = never_disclose_values(case)
+    return list(cache[case.pk])
+
+
 def detail_values(case: Any) -> list[tuple[Any, str]]:
     """Every contact detail on the case's victims' and children's records (removed ones too) with its plain
     text, for documents to scrub from their free text what their reader may not see. Whether a value is shown

@@ -8,7 +8,7 @@ from django import template
 
 from safeguard.accounts.access import can_record
 from safeguard.agencies.actions import marac_obligations
-from safeguard.victims.redaction import never_disclose_values, scrub
+from safeguard.victims.redaction import page_values, scrub
 
 register = template.Library()
 
@@ -17,7 +17,7 @@ register = template.Library()
 def marac_actions(context: Any, case: Any) -> dict[str, Any]:
     user = context["user"]
     rows = marac_obligations(case)
-    values = never_disclose_values(case) if rows else []
+    values = page_values(context, case) if rows else []
     # MARAC actions are free text: a refuge address typed into one is withheld as on every other page.
     shown = [{**row, "text": scrub(row["action"].text, case=case, user=user, channel="page", values=values)}
              for row in rows]

@@ -8,7 +8,7 @@ from django import template
 
 from safeguard.accounts.access import can_record
 from safeguard.assessments import service
-from safeguard.victims.redaction import never_disclose_values, scrub
+from safeguard.victims.redaction import page_values, scrub
 
 register = template.Library()
 
@@ -17,7 +17,7 @@ register = template.Library()
 def risk_plan_actions(context: Any, case: Any) -> dict[str, Any]:
     user = context["user"]
     rows = service.plan_obligations(case)
-    values = never_disclose_values(case) if rows else []
+    values = page_values(context, case) if rows else []
     # Plan actions are free text: a refuge address typed into one is withheld as on every other page.
     actions = [{**row, "text": scrub(row["action"].action, case=case, user=user, channel="page", values=values),
                 "owner": row["action"].owner} for row in rows]

@@ -8,6 +8,7 @@ from django import template
 
 from safeguard.accounts.access import can_record, can_record_event
 from safeguard.signals_web import service
+from safeguard.victims.redaction import page_values
 
 register = template.Library()
 
@@ -16,7 +17,7 @@ register = template.Library()
 def new_information(context: Any, case: Any) -> dict[str, Any]:
     user = context["user"]
     recorder = can_record(user, case)
-    suggestions = service.open_suggestions(case)
+    suggestions = service.open_suggestions(case, read_hidden=lambda: page_values(context, case))
     return {
         "case": case,
         "suggestions": [(s, recorder and can_record_event(user, case, s.event_type)) for s in suggestions],

@@ -75,40 +75,30 @@ def event_details(payload: dict[str, Any], staff_names: dict[str, str] | None = 
     return rows
 
 
-def _hidden_values(context: Any, case: Any) -> list[str]:
-    """The case's never-disclose values, read once per page render."""
-    from safeguard.victims.redaction import never_disclose_values
-
-    cache = context.render_context.setdefault("never_disclose", {})
-    if case.pk not in cache:
-        cache[case.pk] = never_disclose_values(case)
-    return list(cache[case.pk])
-
-
 @register.simple_tag(takes_context=True)
 def event_rows(context: Any, event: Any, staff_names: dict[str, str] | None = None) -> list[tuple[str, str]]:
     """event_details for the signed-in user: free text in the event (a note, information received) goes
     through safeguard.victims.redaction, so a never-disclose address typed into it is withheld."""
-    from safeguard.victims.redaction import scrub_payload
+    from safeguard.victims.redaction import page_values, scrub_payload
 
     case = context.get("case") or event.case
     request = context.get("request")
     payload = scrub_payload(dict(event.payload), case=case, user=getattr(request, "user", None), channel="page",
-                            values=_hidden_values(context, case))
+                            values=page_values(context, case))
     return event_details(payload, staff_names)
 
 
 @register.simple_tag(takes_context=True)
 def scrubbed(context: Any, text: Any, case: Any = None) -> str:
     """Free text (an offence description, an assessment's analysis) as the signed-in user may see it."""
-    from safeguard.victims.redaction import scrub
+    from safeguard.victims.redaction import page_values, scrub
 
     case = case or context.get("case")
     if case is None:
         return "" if text is None else str(text)
     request = context.get("request")
     return scrub(text, case=case, user=getattr(request, "user", None), channel="page",
-                 values=_hidden_values(context, case))
+                 values=page_values(context, case))
 
 
 @register.filter
