@@ -149,7 +149,7 @@ def test_the_tier_reads_only_its_event_types() -> None:
     gives the same inputs, on every day an event is dated, of synthetic and replay cases and of one case in which
     every input changes."""
     _, synthetic = generate(300, 7, date(2026, 3, 1))
-    documents = [[*c.timeline["events"]] for c in synthetic]
+    documents = [c.timeline["events"] for c in synthetic]
     documents += [json.loads(path.read_text())["events"] for path in REPLAY] + [EVERY_INPUT]
     seen: set[TierInputs] = set()
     for events in documents:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from datetime import date
 from functools import lru_cache
 from typing import Any
@@ -44,11 +44,17 @@ def active_policy() -> Policy:
     return _policy_override or current_policy()
 
 
+def events_for(case: Case, *, types: Collection[str] | None = None) -> tuple[Event, ...]:
+    """The case's event log as the engine reads it, in seq order (only events of `types`, when given)."""
+    log = CaseEvent.objects.filter(case=case) if types is None else CaseEvent.objects.filter(case=case,
+                                                                                           type__in=types)
+    return tuple(Event(seq=seq, on=on, type=kind, data={k: v for k, v in payload.items() if k not in {"on", "type"}})
+                 for seq, on, kind, payload in log.order_by("seq").values_list("seq", "on", "type", "payload"))
+
+
 def facts_for(case: Case) -> CaseFacts:
     """The engine's snapshot of a case, read from its event log."""
-    rows = list(CaseEvent.objects.filter(case=case).order_by("seq").values_list("seq", "on", "type", "payload"))
-    events = tuple(Event(seq=seq, on=on, type=kind, data={k: v for k, v in payload.items() if k not in {"on", "type"}})
-                   for seq, on, kind, payload in rows)
+    events = events_for(case)
     codes = {e.data[f] for e in events for f in STAFF_FIELDS if isinstance(e.data.get(f), str)}
     staff = {s.code: _member(s) for s in Staff.objects.filter(code__in=codes)}
     return CaseFacts(ref=case.ref, events=events, staff=staff, born=case.born, gender=case.gender or None)

@@ -17,7 +17,8 @@ from safeguard.accounts.access import read_as_visible, teams_overseen
 from safeguard.assessments.tier import TIER_EVENT_TYPES, TierResult, tier_of
 from safeguard.cases.models import CONCERN_RANK, Case, LinkedPerson, Registration
 from safeguard.oversight.models import OPEN, Obligation
-from safeguard.policy.facts import CaseFacts, Event
+from safeguard.oversight.service import events_for
+from safeguard.policy.facts import CaseFacts
 from safeguard.policy.obligations import SAFEGUARDING_KINDS
 from safeguard.practice.models import AgencyCheck, Assessment, Referral
 from safeguard.timeline import schema
@@ -282,10 +283,7 @@ def case_overview(case: Case, *, allowed: set[str], whole_timeline: bool = False
 
 def case_tier(case: Case, day: date) -> TierResult:
     """The case's tier from the only events the tier reads (TIER_EVENT_TYPES), not the whole log; no staff."""
-    rows = case.events.filter(type__in=TIER_EVENT_TYPES).order_by("seq").values_list("seq", "on", "type", "payload")
-    return tier_of(CaseFacts(ref=case.ref, events=tuple(
-        Event(seq, on, kind, {k: v for k, v in payload.items() if k not in {"on", "type"}})
-        for seq, on, kind, payload in rows)), day)
+    return tier_of(CaseFacts(ref=case.ref, events=events_for(case, types=TIER_EVENT_TYPES)), day)
 
 
 def with_actions(open_obligations: list[Obligation], allowed: set[str], *, awaiting: set[str]) -> list[Obligation]:
