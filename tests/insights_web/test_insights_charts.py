@@ -119,3 +119,51 @@ def test_the_period_chosen_is_the_period_counted(mo: Client, people: People) -> 
 @pytest.fixture
 def mo(clients: dict[str, Client]) -> Client:
     return clients["mo"]
+
+
+def test_a_chart_drawn_from_the_same_numbers_is_kept_and_different_numbers_are_drawn(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    from django.core.cache import cache
+    from matplotlib.figure import Figure
+
+    from safeguard.insights_web import charts
+
+    drawn: list[str] = []
+    save = Figure.savefig
+    monkeypatch.setattr(Figure, "savefig", lambda fig, *a, **k: drawn.append("svg") or save(fig, *a, **k))
+    points = [{"label": "Oct 2026", "numerator": 3, "denominator": 4, "value": 0.75},
+              {"label": "Nov 2026", "numerator": 1, "denominator": 4, "value": 0.25}]
+    cache.clear()
+    try:
+        first = charts.trend_chart("Police checks", points, None, chart_id="chart-t", scope_label="Team A")
+        again = charts.trend_chart("Police checks", points, None, chart_id="chart-t", scope_label="Team A")
+        assert len(drawn) == 1 and again == first and "75%" in first.desc
+        changed = [*points[:1], {**points[1], "numerator": 2, "value": 0.5}]
+        other = charts.trend_chart("Police checks", changed, None, chart_id="chart-t", scope_label="Team A")
+        assert len(drawn) == 2 and other.svg != first.svg and "50%" in other.desc
+        charts.trend_chart("Police checks", points, None, chart_id="chart-t", scope_label="Team B")
+        assert len(drawn) == 3  # another scope's chart names it: drawn for it
+    finally:
+        cache.clear()
+
+
+def test_after_the_daily_job_a_regions_dashboard_draws_nothing(clients: dict[str, Client],
+                                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    from django.core.cache import cache
+    from matplotlib.figure import Figure
+
+    from safeguard.ops.measure_cache import fill
+
+    drawn: list[str] = []
+    save = Figure.savefig
+    monkeypatch.setattr(Figure, "savefig", lambda fig, *a, **k: drawn.append("svg") or save(fig, *a, **k))
+    cache.clear()
+    try:
+        fill(today())
+        before = len(drawn)
+        assert before >= 6  # the country's and the region's six charts, drawn by the job
+        page = clients["quinn"].get("/insights/")  # quality assurance: their region's dashboard
+        assert page.status_code == 200 and len(svgs(page.content.decode())) == 6
+        assert len(drawn) == before
+    finally:
+        cache.clear()

@@ -54,3 +54,43 @@ def test_the_sweep_keeps_the_countrys_figures_for_the_day(cases: list[Case]) -> 
     assert measure_cache.cached(COUNTRY, Period(start=day - timedelta(days=7), end=day), day) is None
     measure_cache.fill(day)
     assert compute_all(COUNTRY, ALL_TIME, day) == count_all(COUNTRY, ALL_TIME, day)
+
+
+def test_the_sweep_keeps_the_countrys_and_regions_trends_for_the_day(cases: list[Case]) -> None:
+    from django.core.cache import cache
+
+    from safeguard.insights.dashboard import NoTrend, count_trend, trend
+    from safeguard.insights.scope import default_start
+
+    day, measure = date.today(), "police-checks"
+    start = default_start(day)
+    region = Scope(region=cases[0].unit.region_id, label="region")
+    unit = Scope(unit=cases[0].unit_id, label="unit")
+    cache.clear()  # another test's sweep may have cached figures for the day; the cache outlives a test
+    try:
+        assert measure_cache.cached_trend(measure, COUNTRY, start, day, day) is None  # nothing until the sweep
+        measure_cache.fill(day)
+        morning = {scope: trend(measure, start, day, scope=scope, as_of=day) for scope in (COUNTRY, region)}
+        assert all(morning[s] == count_trend(measure, start, day, scope=s, as_of=day) for s in morning)
+        # The dashboard asks from the first of each month: the same months, the same cached trend.
+        assert measure_cache.cached_trend(measure, COUNTRY, start, day.replace(day=1), day) == morning[COUNTRY]
+        # A new overdue police check: the country's and region's trends stay the morning's; a unit's is live.
+        outsider_case()
+        for scope in (COUNTRY, region):
+            assert trend(measure, start, day, scope=scope, as_of=day) == morning[scope]
+            assert count_trend(measure, start, day, scope=scope, as_of=day) != morning[scope]
+        assert measure_cache.cached_trend(measure, unit, start, day, day) is None
+        assert trend(measure, start, day, scope=unit, as_of=day) == count_trend(measure, start, day, scope=unit,
+                                                                                as_of=day)
+        # Other months, or another day, are counted live; a snapshot measure still has no trend.
+        assert measure_cache.cached_trend(measure, COUNTRY, start - timedelta(days=1), day, day) is None
+        assert measure_cache.cached_trend(measure, COUNTRY, start, day, day + timedelta(days=1)) is None
+        snapshot = next(m.id for m in MEASURES if m.counter.snapshot)
+        with pytest.raises(NoTrend):
+            trend(snapshot, start, day, scope=COUNTRY, as_of=day)
+        # Refilling refreshes the day.
+        measure_cache.fill(day)
+        assert trend(measure, start, day, scope=COUNTRY, as_of=day) == count_trend(measure, start, day,
+                                                                                  scope=COUNTRY, as_of=day)
+    finally:
+        cache.clear()

@@ -67,7 +67,19 @@ def month_end(first: date) -> date:
 def trend(measure_id: str, start: date, end: date, *, scope: Scope = COUNTRY, as_of: date | None = None
           ) -> list[Point]:
     """The measure for each month from `start`'s to `end`'s: each month is the period, read as of `as_of`
-    (default today), so a month's point is the outcome so far of the work that became required in it.
+    (default today), so a month's point is the outcome so far of the work that became required in it. The
+    country's and regions' trends over the dashboard's twelve months come from the daily sweep's cache
+    (safeguard.ops.measure_cache) once it has run that day; count_trend counts them live."""
+    from safeguard.ops.measure_cache import cached_trend
+
+    day = as_of or today()
+    found = cached_trend(measure_id, scope, start, end, day)
+    return found if found is not None else count_trend(measure_id, start, end, scope=scope, as_of=day)
+
+
+def count_trend(measure_id: str, start: date, end: date, *, scope: Scope = COUNTRY, as_of: date | None = None
+                ) -> list[Point]:
+    """trend without the daily cache.
 
     Measures over obligations and referrals are one query grouped by month (the database truncates the
     row's date to its month); measures over cases supervised in a period are one query per month. Snapshot

@@ -41,9 +41,10 @@ prints every measure; `--json` prints `{id: {"numerator": n, "denominator": d, "
 - **Computed by the database.** Every measure is one aggregate query (two for caseload per full-time
   practitioner; the measures that count one rule's obligations share a single query) over the stored
   obligations and the case records, with no per-case computation, so it stays fast for the whole country.
-  The country's and each region's all-time figures are counted once a day after the daily sweep and read
-  from the cache for the rest of that day (ADR 0005, decision 9); every other scope and period is counted
-  when asked.
+  The country's and each region's figures (all time, and the dashboard's twelve months) and their
+  month-by-month trends over those twelve months are counted once a day after the daily sweep and read
+  from the cache for the rest of that day (ADR 0005, decisions 9 and 30); every other scope and period is
+  counted when asked.
 
 ## How obligations are judged
 

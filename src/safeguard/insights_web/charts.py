@@ -7,14 +7,18 @@ copying and for anyone who cannot read a chart. Text in the SVG stays text (svg.
 
 from __future__ import annotations
 
+import functools
+import hashlib
 import html
 import io
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
 import matplotlib
+from django.core.cache import cache
 
 matplotlib.use("Agg")
 
@@ -78,6 +82,29 @@ def _svg(fig: Figure, chart_id: str, title: str, desc: str) -> str:
     return attrs + text[opening.end():]
 
 
+# Bump when a change to this module changes what the charts look like: drawn charts are kept for a day.
+DRAWING = 1
+
+
+def _kept(draw: Callable[..., Chart]) -> Callable[..., Chart]:
+    """Keep a chart drawn from the same arguments for a day, in Django's cache (shared by the web processes).
+    Drawing is most of a dashboard's time (about 0.1 s a chart at any scale), and a country's or a region's
+    numbers, and so its charts, change once a day (safeguard.ops.measure_cache)."""
+
+    @functools.wraps(draw)
+    def kept(*args: Any, **kwargs: Any) -> Chart:
+        called = repr((draw.__name__, args, sorted(kwargs.items())))
+        key = f"chart:v{DRAWING}:{hashlib.sha256(called.encode()).hexdigest()}"
+        found = cache.get(key)
+        if isinstance(found, Chart):
+            return found
+        chart = draw(*args, **kwargs)
+        cache.set(key, chart, 24 * 3600)
+        return chart
+
+    return kept
+
+
 def _figure(width: float, height: float) -> Figure:
     fig = Figure(figsize=(width, height), dpi=72)
     fig.set_facecolor("white")
@@ -104,6 +131,7 @@ def _wrap(text: str, width: int = 34) -> str:
     return "\n".join(lines)
 
 
+@_kept
 def measures_chart(rows: list[dict[str, Any]], *, chart_id: str, scope_label: str, period_words: str) -> Chart:
     """A horizontal bar for each proportion measure, with the national inspection figure marked on its bar."""
     shown = [r for r in rows if r["value_is"] == "proportion" and r["trend"]]
@@ -144,6 +172,7 @@ def measures_chart(rows: list[dict[str, Any]], *, chart_id: str, scope_label: st
     return chart
 
 
+@_kept
 def concern_chart(rows: list[dict[str, Any]], *, chart_id: str, scope_label: str, as_of: date) -> Chart:
     """The caseload on the day by concern level."""
     levels = [r for r in rows if r["id"].startswith("concern-")]
@@ -174,6 +203,7 @@ def concern_chart(rows: list[dict[str, Any]], *, chart_id: str, scope_label: str
     return chart
 
 
+@_kept
 def trend_chart(title_of_measure: str, points: list[dict[str, Any]], reference: dict[str, Any] | None, *,
                 chart_id: str, scope_label: str) -> Chart:
     """A measure month by month, with the latest national inspection figure as a dashed line."""
