@@ -23,7 +23,7 @@ def test_bench_tiny_prints_each_figure_as_a_json_line_and_writes_the_report(tmp_
     lines = [json.loads(line) for line in done.stdout.splitlines() if line.startswith("{")]
     figures = {line["figure"]: line for line in lines}
     assert list(figures) == ["synth", "sweep", "daily_sweep", "reevaluate", "pages", "pages_busy", "measures",
-                             "import", "import_jobs", "scaleout", "calibration"]
+                             "dashboard", "import", "import_jobs", "scaleout", "calibration"]
     assert all(line["scale"] == "tiny" for line in lines)
     assert figures["synth"]["cases"] == 30 and figures["synth"]["events"] > 0
     assert figures["sweep"]["cases"] == 30 and "cases_per_second" in figures["sweep"]
@@ -35,6 +35,10 @@ def test_bench_tiny_prints_each_figure_as_a_json_line_and_writes_the_report(tmp_
             assert {"p50_ms", "p95_ms", "requests"} <= set(figures[run][page]), (run, page)
     assert figures["pages"]["think_s"] == "2,8" and figures["pages_busy"]["think_s"] == "0.5,1.5"
     assert figures["measures"]["same_numbers"] is True and figures["measures"]["measures"] == 22
+    # The dashboards as served from the daily cache: the country's and the largest region's page (a 200).
+    dashboard = figures["dashboard"]
+    assert "error" not in dashboard and dashboard["cached_sets"] > 0 and dashboard["region_cases"] > 0
+    assert dashboard["country_ms"] > 0 and dashboard["region_page_ms"] > 0
     assert figures["import"]["events"] > 0 and "events_per_second" in figures["import"]
     # The command itself, in two processes, committed every case into a copy of the dataset, then dropped it.
     assert figures["import_jobs"]["jobs"] == 2 and figures["import_jobs"]["errors"] == 0

@@ -2,7 +2,8 @@
 
 Figures: synth (bulk load), sweep (every case), reevaluate (one event), pages (caseload and case page under
 concurrent signed-in users: gunicorn on loopback, locust headless), measures (the country's dashboard
-measures, and the obligation measure set by the ORM and by one hand-written SQL query), import (timeline
+measures counted live, and the obligation measure set by the ORM and by one hand-written SQL query), dashboard
+(the country's and the largest region's dashboards from the daily cache), import (timeline
 import through record_event), scaleout (one web process against two). Each figure prints one JSON line;
 the results are kept in docs/bench/<scale>.json and docs/benchmarks.md is written from them.
 """
@@ -37,7 +38,8 @@ SCALES: dict[str, dict[str, Any]] = {
     "national": {"cases": 250_000, "users": 50, "seconds": 60, "samples": 200, "import_cases": 200,
                  "import_jobs_cases": 1_000, "max_requests": 20_000},
 }
-FIGURES = ("synth", "sweep", "daily_sweep", "reevaluate", "pages", "measures", "import", "import_jobs", "scaleout")
+FIGURES = ("synth", "sweep", "daily_sweep", "reevaluate", "pages", "measures", "dashboard", "import", "import_jobs",
+           "scaleout")
 IMPORT_JOBS = 2  # processes for import_jobs: one per core of the target machine
 SEED = 1
 # Seconds each simulated practitioner spends on a page before opening the next: reading a case takes a person
@@ -50,7 +52,8 @@ TARGETS = {
     "reevaluate": "p95 ≤ 20 ms",
     "pages": "caseload p95 ≤ 150 ms, case page p95 ≤ 200 ms (server time, 50 users)",
     "pages_busy": "(no target: 50 users at 0.5–1.5 s a page, beyond what the service sees)",
-    "measures": "national dashboard ≤ 1 s, within 2× of hand-written SQL",
+    "measures": "within 2× of hand-written SQL (counted live: the dashboards read the daily cache)",
+    "dashboard": "national dashboard ≤ 1 s",
     "import": "(one process, rolled back: see import_jobs)",
     "import_jobs": "≥ 2,000 events/s",
     "calibration": "(none: the machine's speed, for reading the others)",
@@ -64,8 +67,9 @@ def bench_database(choice: str, scale: str) -> str | None:
 
 
 # A national bulk load on a busy two-core machine took more than an hour; six hours bounds a stuck figure.
-def _run_figure(name: str, url: str | None, arguments: dict[str, Any], timeout: int = 6 * 3600) -> dict[str, Any]:
-    env = _env(url)
+def _run_figure(name: str, url: str | None, arguments: dict[str, Any], timeout: int = 6 * 3600,
+                **env_extra: str) -> dict[str, Any]:
+    env = _env(url, **env_extra)
     done = subprocess.run([sys.executable, "-m", "safeguard.scale.figures", name, json.dumps(arguments)], env=env,
                           capture_output=True, text=True, timeout=timeout)
     if done.returncode != 0:
@@ -294,6 +298,8 @@ def run_bench(args: argparse.Namespace) -> int:
                                  seconds=seconds, max_requests=scale["max_requests"], think=think))
     if "measures" in wanted:
         emit("measures", _run_figure("measures", url, {"as_of": today}))
+    if "dashboard" in wanted:  # its user is signed in without a second factor, as the load test's are
+        emit("dashboard", _run_figure("dashboard", url, {"as_of": today}, SAFEGUARD_TWO_FACTOR="0"))
     if "import" in wanted:
         emit("import", _run_figure("timeline_import", url, {"as_of": today, "cases": scale["import_cases"]}))
     if "import_jobs" in wanted and url:

@@ -222,6 +222,60 @@ def measures(args: dict[str, Any]) -> dict[str, Any]:
 
 
 @figure
+def dashboard(args: dict[str, Any]) -> dict[str, Any]:
+    """The dashboards as they are served on a morning after the daily job: the daily cache filled (`fill`, the
+    job's last step, timed), then the country's dashboard (its numbers and charts, in process: no role opens the
+    country on the pages) and the page of the region with the most cases as quality assurance opens it (the whole
+    request: middleware, permissions, template), five times each: the first (the process's first charts and
+    templates) and the slowest of the other four."""
+    from django.conf import settings
+    from django.contrib.auth import get_user_model
+    from django.db.models import Count
+    from django.test import Client
+
+    from safeguard.accounts.models import Profile
+    from safeguard.cases.models import Case
+    from safeguard.insights.scope import COUNTRY, Period, default_start
+    from safeguard.insights_web import data
+    from safeguard.insights_web.choosing import Selection
+    from safeguard.ops.measure_cache import fill
+    from safeguard.workforce.models import DeliveryUnit
+
+    day = _as_of(args)
+    started = time.perf_counter()
+    stored = fill(day)
+    fill_seconds = time.perf_counter() - started
+    selection = Selection(scope=COUNTRY, scope_value="country", period=Period(default_start(day), day), as_of=day)
+    country = []
+    for _ in range(5):
+        started = time.perf_counter()
+        data.dashboard(selection)
+        country.append(time.perf_counter() - started)
+    busiest = (Case.objects.filter(archived_at=None, unit__isnull=False).values("unit__region")
+               .annotate(n=Count("pk")).order_by("-n", "unit__region").first())
+    region: list[float] = []
+    if busiest is not None:
+        unit = DeliveryUnit.objects.filter(region_id=busiest["unit__region"]).order_by("pk").first()
+        user = get_user_model().objects.filter(username="bench.qa").first() or get_user_model()(username="bench.qa")
+        user.set_unusable_password()
+        user.is_active = True
+        user.save()
+        Profile.objects.update_or_create(user=user, defaults={"role": "qa", "unit": unit})
+        client = Client()
+        client.cookies[settings.SESSION_COOKIE_NAME] = _signed_in_session(user)
+        for _ in range(5):
+            started = time.perf_counter()
+            response = client.get("/insights/")
+            region.append(time.perf_counter() - started)
+            if response.status_code != 200:
+                raise RuntimeError(f"the region's dashboard answered {response.status_code}")
+    return {"cached_sets": stored, "fill_seconds": round(fill_seconds, 2), "country_first_ms": _ms(country[0]),
+            "country_ms": _ms(max(country[1:])), "region_cases": busiest["n"] if busiest else 0,
+            "region_page_first_ms": _ms(region[0]) if region else None,
+            "region_page_ms": _ms(max(region[1:])) if region else None}
+
+
+@figure
 def timeline_import(args: dict[str, Any]) -> dict[str, Any]:
     """`safeguard import`'s path for synthetic timelines under new refs, rolled back afterwards: import_timeline,
     one transaction per case: the case created, its events validated and projected in memory by the rules
