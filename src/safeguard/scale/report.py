@@ -76,6 +76,9 @@ benchmark drops and rebuilds only databases whose names start with `safeguard_be
   then two, on one database: requests per second of each.
 - **calibration**: the machine's speed for plain Python as the run starts and as it ends: the policy engine
   alone, no database, on the same 300 synthetic cases every time (the median of five runs), in cases per CPU-second.
+  The cases keep what they have read from one run to the next, so this is faster than evaluating cases for
+  the first time, as the sweep does: on 2,000 of the small dataset's cases, a second evaluation ran 2,300–2,500
+  cases per CPU-second and the first 1,400–1,800 (eleventh session).
   These are shared virtual machines: that same work ran at 864 and at 1,217 cases per CPU-second a minute
   apart in the sixth session, so a figure is best compared with another taken at a similar calibration.
 - **memory**: `peak_rss_mb`, the peak resident memory of the process that ran the figure or of its largest
@@ -150,11 +153,11 @@ Not met:
 - **Full sweep ≤ 60 s**: 207 s for 250,000 cases in two processes (1,208 cases/s; 335 s in the eighth session,
   at half the machine's speed). About 50 s of it was the first escalation of 101,920 overdue obligations: a
   second full sweep straight after, with nothing left to escalate or change, took 155 s (1,614 cases/s). The
-  policy engine alone is about 0.37 ms a case at this calibration (2,700 cases per CPU-second), so the engine
-  by itself needs about 46 s of the two cores for 250,000 cases; decoding the event log, reconciling and
-  PostgreSQL need the rest. ADR 0005 decisions 10 and 19 say what would reach 60 s (an engine incremental per
-  case, or rules as set operations) and why the daily job, the incremental sweep (12 s nationally), does not
-  wait for it.
+  policy engine alone, evaluating each of 2,000 small-dataset cases for the first time, did 1,400–1,800 cases
+  per CPU-second in that session (0.55–0.7 ms a case): 250,000 cases need 70–90 s of both cores for the
+  engine alone, before the event log is read or anything is written. So 60 s needs a different engine, not
+  tuning: ADR 0005 decisions 10 and 19 say what would reach it (an engine incremental per case, or rules as
+  set operations) and why the daily job, the incremental sweep (12 s nationally), does not wait for it.
 - Timed assertions are never made by the tests: `safeguard bench --scale tiny --json` runs every figure on
   30 cases in the test suite to check the shape of its output only; `tests/scale/test_query_budgets.py`
   holds the query counts.
