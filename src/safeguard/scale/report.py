@@ -89,12 +89,13 @@ benchmark drops and rebuilds only databases whose names start with `safeguard_be
 NOTES = """
 ## Reading these figures
 
-- The small table is the sixth session's run. The national table is the eleventh session's (one run, 03:44–04:16
-  UTC on 2026-11-24, the dataset built again with the same seed and the same numbers, after ADR 0005 decisions
-  27–29), except the dashboard and calibration rows, which came later that morning (decision 30). Nothing
-  else ran on the machine during the figures (the load average is recorded with each run and each figure
-  in docs/bench/<scale>.json). A second run of reevaluate, pages and import_jobs straight after gave
-  p95 11.8 ms; server p95s 57 ms (caseload) and 110 ms (case page); 2,431 events/s.
+- The small table is the eleventh session's run (05:16–05:22 UTC on 2026-11-24, calibration 2,680–2,690).
+  The national table is the same session's (one run, 03:44–04:16 UTC on 2026-11-24, the dataset built again
+  with the same seed and the same numbers, after ADR 0005 decisions 27–29), except the dashboard and
+  calibration rows, which came later that morning (decision 30). Nothing else ran on the machine during the
+  figures (the load average is recorded with each run and each figure in docs/bench/<scale>.json). A second
+  run of reevaluate, pages and import_jobs straight after the national one gave p95 11.8 ms; server p95s
+  57 ms (caseload) and 110 ms (case page); 2,431 events/s.
 - **The machine's speed varied more than any change measured.** The calibration figure (the engine alone, on
   fixed synthetic cases) gave 1,166 to 2,344 cases per CPU-second within the sixth session, sometimes a
   minute apart; taken just after the national run, 1,522 and 1,364. The eighth session's national run started
