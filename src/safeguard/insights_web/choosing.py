@@ -102,10 +102,12 @@ def scope_from_value(user: Any, value: str) -> Scope | None:
     if level not in dict(LEVELS) or not raw.isdigit():
         return None
     row = insight_scopes(user)[level].filter(pk=int(raw)).first()
-    if row is None:
-        return None
-    label = _staff_label(row) if level == "practitioner" else str(row)
-    return Scope(**{level: row.pk}, label=label)
+    return None if row is None else scope_of(level, row)
+
+
+def scope_of(level: str, row: Any) -> Scope:
+    """The scope of a region, unit, team or practitioner row, labelled as the pages (and their charts) name it."""
+    return Scope(**{level: row.pk}, label=_staff_label(row) if level == "practitioner" else str(row))
 
 
 def _value_of(scope: Scope) -> str:

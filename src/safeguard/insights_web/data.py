@@ -16,7 +16,7 @@ from safeguard.cases.models import Case
 from safeguard.insights.dashboard import PARTS, Part, cases_behind, overview, rows_behind, trend
 from safeguard.insights.measures import Measure, measure
 from safeguard.insights_web import charts
-from safeguard.insights_web.choosing import Selection
+from safeguard.insights_web.choosing import Selection, scope_of
 from safeguard.oversight.models import Obligation
 from safeguard.practice.models import Referral
 
@@ -82,11 +82,11 @@ def draw_the_days_dashboards(day: date) -> int:
     """Draw the country's and every region's dashboard for `day` as their pages first ask for them (the twelve
     months to `day`), so that the charts are kept (charts._kept) before anyone opens them: the daily job's last
     step, after their figures are cached. Returns how many dashboards were drawn."""
-    from safeguard.insights.scope import COUNTRY, Period, Scope, default_start
+    from safeguard.insights.scope import COUNTRY, Period, default_start
     from safeguard.workforce.models import Region
 
-    scopes = [COUNTRY, *(Scope(region=row.pk, label=str(row)) for row in Region.objects.order_by("pk"))]
-    for scope in scopes:  # labelled as choosing.scope_from_value labels them: the label is in the charts
+    scopes = [COUNTRY, *(scope_of("region", row) for row in Region.objects.order_by("pk"))]
+    for scope in scopes:
         dashboard(Selection(scope=scope, scope_value="", period=Period(default_start(day), day), as_of=day))
     return len(scopes)
 
