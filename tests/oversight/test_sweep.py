@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from datetime import date
 from typing import Any
 
@@ -12,7 +13,7 @@ from django.core import mail
 from safeguard.cases.models import Case
 from safeguard.cli import main
 from safeguard.oversight.models import Obligation
-from safeguard.oversight.sweep import cases_to_sweep, sweep
+from safeguard.oversight.sweep import cases_to_sweep, collector_paused, sweep
 from safeguard.timeline.importer import import_timeline
 from safeguard.timeline.validate import validate_document
 from safeguard.workforce.models import DeliveryUnit, Region, Staff, Team
@@ -110,3 +111,16 @@ def test_escalation_looks_the_spos_up_once_however_many_obligations(timeline_doc
                    and "SPO" in q["sql"]]
     assert len(spo_lookups) == 1
     assert set(Obligation.objects.filter(case=case, escalated_on=date(2021, 7, 15)).values_list("kind", flat=True))
+
+
+def test_the_cycle_collector_is_paused_only_while_a_chunk_is_evaluated() -> None:
+    assert gc.isenabled()
+    with collector_paused():
+        assert not gc.isenabled()
+        with collector_paused():  # nested: still off, and not turned on by the inner one
+            assert not gc.isenabled()
+        assert not gc.isenabled()
+    assert gc.isenabled()
+    with pytest.raises(ValueError), collector_paused():
+        raise ValueError("a chunk that fails")
+    assert gc.isenabled()

@@ -8,6 +8,7 @@ from typing import Any
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from safeguard.policy.calendar import latest_start_with, working_days_between
 from safeguard.policy.engine import evaluate
 from safeguard.policy.facts import CaseFacts, Event, StaffMember
 from safeguard.policy.obligations import CONCERN_LEVELS
@@ -162,3 +163,12 @@ def test_a_discharging_event_never_raises_the_concern(facts: CaseFacts, offset: 
     extra = Event(seq=len(facts.events) + 1, on=day, type=kind, data=payload)
     after = evaluate(CaseFacts(ref=facts.ref, events=(*facts.events, extra), staff=facts.staff), day, POLICY)
     assert RANK[after.concern] <= RANK[before.concern], (kind, before.concern, after.concern)
+
+
+@given(st.dates(date(2019, 1, 1), date(2030, 12, 31)), st.integers(1, 30))
+def test_latest_start_with_is_the_last_day_old_enough(end: date, days: int) -> None:
+    """The sweep's escalation query keeps the rows due on or before it: exactly those at least `days` working
+    days overdue (across weekends and bank holidays)."""
+    start = latest_start_with(end, days)
+    assert working_days_between(start, end) >= days
+    assert working_days_between(start + timedelta(days=1), end) < days

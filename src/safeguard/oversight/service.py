@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Collection, Mapping
 from datetime import date
 from functools import lru_cache
@@ -9,6 +10,8 @@ from typing import Any
 
 from django.conf import settings
 from django.db import connection, transaction
+from django.db.models import TextField
+from django.db.models.functions import Cast
 from django.utils import timezone
 
 from safeguard.cases.models import Case, CaseEvent
@@ -135,13 +138,9 @@ def plan_reconcile(case_id: int, result: Evaluation, stored_rows: list[StoredRow
     return to_create, to_update
 
 
-def _event_data(payload: dict[str, Any], owned: bool) -> dict[str, Any]:
-    """An event's data: its stored payload without the envelope's `on` and `type` (in place when `owned`)."""
-    if not owned:
-        return {k: v for k, v in payload.items() if k not in {"on", "type"}}
-    payload.pop("on", None)
-    payload.pop("type", None)
-    return payload
+def _event_data(payload: dict[str, Any]) -> dict[str, Any]:
+    """An event's data: its stored payload without the envelope's `on` and `type` (a copy: the caller's is kept)."""
+    return {k: v for k, v in payload.items() if k not in {"on", "type"}}
 
 
 # -- many cases at once (the sweep) ---------------------------------------------------------------------
@@ -174,24 +173,30 @@ def evaluate_many(case_ids: list[int], as_of: date, *, savepoint: bool = True, l
         else:
             cases = list(Case.objects.select_for_update().filter(pk__in=case_ids).order_by("pk")
                          .only("pk", "ref", "born", "gender", *CASE_FIELDS))
-        events: dict[int, list[tuple[int, int, date, str, dict[str, Any]]]] = {c.pk: [] for c in cases}
-        owned = logs is None  # the payloads were decoded here, not handed over by the caller
+        logged: dict[int, list[tuple[int, Event]]] = {c.pk: [] for c in cases}  # each case's (event id, event)
         if logs is not None:
-            events.update({pk: list(logs[pk]) for pk in events})
+            for pk in logged:
+                logged[pk] = [(row_pk, Event(seq, on, kind, _event_data(payload)))
+                              for row_pk, seq, on, kind, payload in logs[pk]]
         else:
-            for pk, case_id, seq, on, kind, payload in (CaseEvent.objects.filter(case_id__in=case_ids)
-                                                        .order_by("case_id", "seq")
-                                                        .values_list("pk", "case_id", "seq", "on", "type", "payload")):
-                events[case_id].append((pk, seq, on, kind, payload))
+            # The payload as text, decoded here: JSONField's converter per row cost more than the decoding.
+            for pk, case_id, seq, on, kind, text in (CaseEvent.objects.filter(case_id__in=case_ids)
+                                                     .order_by("case_id", "seq")
+                                                     .values_list("pk", "case_id", "seq", "on", "type",
+                                                                  Cast("payload", TextField()))):
+                data = json.loads(text)
+                data.pop("on", None)  # the envelope, which the columns hold
+                data.pop("type", None)
+                logged[case_id].append((pk, Event(seq, on, kind, data)))
         stored: dict[int, list[StoredRow]] = {c.pk: [] for c in cases}
         for case_id, *row in (() if new else Obligation.objects.filter(case_id__in=case_ids).order_by("pk")
                               .values_list("case_id", "pk", "key", *FIELDS)):
             stored[case_id].append(tuple(row))
         codes: set[str] = set()
-        for rows in events.values():
-            for row in rows:
+        for rows in logged.values():
+            for _, event in rows:
                 for name in STAFF_FIELDS:
-                    code = row[4].get(name)
+                    code = event.data.get(name)
                     if isinstance(code, str):
                         codes.add(code)
         # Rules look staff up only by the codes in the case's own events, so every case can share the chunk's.
@@ -206,10 +211,9 @@ def evaluate_many(case_ids: list[int], as_of: date, *, savepoint: bool = True, l
         changed_cases: list[Case] = []
         watched: list[tuple[Case, str, set[tuple[int, date]], Evaluation, list[Obligation]]] = []
         for case in cases:
-            rows = events[case.pk]
-            facts = CaseFacts(ref=case.ref, events=tuple(Event(seq, on, kind, _event_data(payload, owned))
-                                                         for _, seq, on, kind, payload in rows),
-                              staff=members, born=case.born, gender=case.gender or None)
+            rows = logged[case.pk]
+            facts = CaseFacts(ref=case.ref, events=tuple(event for _, event in rows), staff=members, born=case.born,
+                              gender=case.gender or None)
             try:
                 result = evaluate(facts, as_of, policy)
             except Exception as exc:  # one bad case must not stop the others
@@ -218,7 +222,7 @@ def evaluate_many(case_ids: list[int], as_of: date, *, savepoint: bool = True, l
             outcome[case.pk] = result
             overdue_before = {(row[0], row[2 + _DUE]) for row in stored[case.pk]
                               if row[2 + _STATUS] == "overdue"}
-            created, updated = plan_reconcile(case.pk, result, stored[case.pk], {seq: pk for pk, seq, *_ in rows})
+            created, updated = plan_reconcile(case.pk, result, stored[case.pk], {e.seq: pk for pk, e in rows})
             to_create.extend(created)
             to_update.extend(updated)
             open_dues = [o.due for o in result.open()]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
@@ -76,11 +76,12 @@ class RuleContext:
         self._views = policy.rule_settings_views(spec.id)
 
     def setting(self, name: str, on: date | None = None) -> Any:
-        day = on or self.as_of
+        return self.settings_on(on or self.as_of)[name]
+
+    def settings_on(self, day: date) -> Mapping[str, Any]:
+        """All of the rule's settings in force on `day`, for reading several at once (read only)."""
         view = self._views.get(day)
-        if view is None:
-            view = self.policy.rule_settings_view(self.spec.id, day)
-        return view[name]
+        return view if view is not None else self.policy.rule_settings_view(self.spec.id, day)
 
     def other_setting(self, rule_id: str, name: str, on: date | None = None) -> Any:
         return self.policy.rule_settings_view(rule_id, on or self.as_of)[name]
@@ -91,9 +92,9 @@ class RuleContext:
 
     def obligation(self, kind: str, anchor: str, opened: date, due: date, reason: str, *,
                    trigger: Event | None = None, **flags: Any) -> Obligation:
-        return Obligation(kind=kind, rule=self.spec.id, key=f"{self.spec.id}:{anchor}", opened=opened, due=due,
-                          reason=reason, policy_version=self.policy.version_on(opened),
-                          trigger=trigger.seq if trigger else None, **flags)
+        rule_id = self.spec.id
+        return Obligation.opening(kind, rule_id, f"{rule_id}:{anchor}", opened, due, reason,
+                                  self.policy.version_on(opened), trigger.seq if trigger else None, **flags)
 
     def discharge(self, obligation: Obligation, event: Event | None, note: str = "") -> Obligation:
         """Close the obligation as done by `event`, when there is one."""

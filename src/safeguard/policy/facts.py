@@ -91,15 +91,13 @@ class CaseFacts:
 
     def until(self, day: date) -> CaseFacts:
         """The same case as it stood at the end of `day`."""
-        cache = self._memo
+        ends = self._running_max
+        if not ends or ends[-1] <= day:
+            return self  # nothing recorded after `day`: the same snapshot (and its cached reads)
+        cache = self._memo  # not self in its own memo: a cycle left every case's snapshot to the cycle collector
         found = cache.get(("until", day))
         if found is None:
-            ends = self._running_max
-            if not ends or ends[-1] <= day:
-                found = self  # nothing recorded after `day`: the same snapshot (and its cached reads)
-            else:
-                found = replace(self, events=tuple(e for e in self.events if e.on <= day))
-            cache[("until", day)] = found
+            found = cache[("until", day)] = replace(self, events=tuple(e for e in self.events if e.on <= day))
         return found
 
     # -- what rules read many times, computed once per snapshot ------------------------------------
@@ -124,8 +122,22 @@ class CaseFacts:
         """How many events come before the first one dated after `day` (where a scan in log order stops)."""
         return bisect_right(self._running_max, day)
 
+    @cached_property
+    def _by_type(self) -> dict[str, list[Event]]:
+        """Each event type's events in log order (one pass, instead of one per type asked for)."""
+        found: dict[str, list[Event]] = {}
+        for e in self.events:
+            found.setdefault(e.type, []).append(e)
+        return found
+
     def _types(self, types: tuple[str, ...]) -> list[Event]:
         """The events of `types` in log order (shared: callers copy before handing it out)."""
+        by_type = self._by_type
+        if len(types) == 1:
+            return by_type.get(types[0], [])
+        present = [t for t in types if t in by_type]
+        if len(present) < 2:
+            return by_type[present[0]] if present else []
         key = ("types", types)
         found: list[Event] | None = self._memo.get(key)
         if found is None:
@@ -281,8 +293,18 @@ class CaseFacts:
 
     # -- risk -----------------------------------------------------------------------------------
     def rosh_on(self, day: date) -> str | None:
-        rosh: str | None = self._upto("rosh", day, _rosh)
-        return rosh
+        return self._rosh_by_count[self._count_until(day)]
+
+    @cached_property
+    def _rosh_by_count(self) -> list[str | None]:
+        """The RoSH level after the first i events, for each i: one pass (rules ask for it at many dates)."""
+        levels: list[str | None] = [None]
+        rosh = None
+        for e in self.events:
+            if e.type in {"assessed", "reviewed"} and e.get("rosh"):
+                rosh = e.data["rosh"]
+            levels.append(rosh)
+        return levels
 
     def sara_on(self, day: date) -> tuple[str | None, str | None]:
         levels: tuple[str | None, str | None] = self._upto("sara", day, _sara)
@@ -331,14 +353,6 @@ def _practitioner(events: tuple[Event, ...]) -> str | None:
         if e.type in {"allocated", "transferred"}:
             ref = e.data["practitioner"]
     return ref
-
-
-def _rosh(events: tuple[Event, ...]) -> str | None:
-    rosh = None
-    for e in events:
-        if e.type in {"assessed", "reviewed"} and e.get("rosh"):
-            rosh = e.data["rosh"]
-    return rosh
 
 
 def _sara(events: tuple[Event, ...]) -> tuple[str | None, str | None]:

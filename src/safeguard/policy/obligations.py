@@ -56,7 +56,9 @@ class Obligation:
         return self.status_on(day) in OPEN_STATUSES
 
     def close(self, on: date, as_: str = "done", by: int | None = None, note: str = "") -> Obligation:
-        return self.changed(closed_on=on, closed_as=as_, closed_by=by, closed_note=note)
+        closed = object.__new__(Obligation)  # as changed(), without checking the names it is given
+        closed.__dict__.update(self.__dict__, closed_on=on, closed_as=as_, closed_by=by, closed_note=note)
+        return closed
 
     def changed(self, **changes: Any) -> Obligation:
         """A copy with `changes` (dataclasses.replace without re-running __init__: the engine makes one for
@@ -67,6 +69,25 @@ class Obligation:
         copy = object.__new__(Obligation)
         copy.__dict__.update(self.__dict__, **changes)
         return copy
+
+    @staticmethod
+    def opening(kind: str, rule: str, key: str, opened: date, due: date, reason: str, policy_version: str,
+                trigger: int | None, **flags: bool) -> Obligation:
+        """A new open obligation, as Obligation(...) makes it but three times faster: a frozen dataclass's
+        __init__ sets each of its fifteen fields through object.__setattr__, and the engine opens about fifty
+        obligations for each domestic-abuse case it evaluates. `flags`: overdue_at_once, immediate, critical."""
+        unknown = flags.keys() - _FLAGS if flags else ()
+        if unknown:
+            raise TypeError(f"Obligation has no flag {sorted(unknown)[0]!r}")
+        made = object.__new__(Obligation)
+        made.__dict__.update(_CLOSED_AND_UNFLAGGED, kind=kind, rule=rule, key=key, opened=opened, due=due,
+                             reason=reason, policy_version=policy_version, trigger=trigger, **flags)
+        return made
+
+
+_FLAGS = frozenset({"overdue_at_once", "immediate", "critical"})
+_CLOSED_AND_UNFLAGGED = {name: getattr(Obligation, name) for name in ("closed_on", "closed_as", "closed_by",
+                                                                        "closed_note", *sorted(_FLAGS))}
 
 
 def concern_level(obligations: list[Obligation], day: date, *, high_risk_or_children: bool,

@@ -19,6 +19,8 @@ from safeguard.policy.facts import (
 from safeguard.policy.obligations import Obligation
 from safeguard.policy.rules.checks import join_names
 
+HOME_VISITS = frozenset({"home_visit"})
+
 
 def _attended(event: Event, kinds: frozenset[str]) -> bool:
     return event.type == "contact" and event.get("kind") in kinds and event.get("outcome") == "attended"
@@ -91,7 +93,7 @@ def home_visit(ctx: RuleContext) -> Iterator[Obligation]:
             in_community = True
         if not in_community:
             continue
-        if _attended(event, frozenset({"home_visit"})):
+        if _attended(event, HOME_VISITS):
             again_same_day = (current is not None and last_visit is not None and current.trigger == last_visit.seq
                               and event.on == last_visit.on)
             if event.on < da_since or again_same_day:
@@ -199,18 +201,18 @@ def contact_frequency(ctx: RuleContext) -> Iterator[Obligation]:
 
 
 def _contact_period(ctx: RuleContext, facts: CaseFacts, start: Event, runs_from: Event, opened: date) -> Obligation:
-    initial_end = add_weeks(start.on, ctx.setting("initial_period_weeks", opened))
+    settings = ctx.settings_on(opened)
+    initial_weeks = settings["initial_period_weeks"]
     rosh = facts.rosh_on(opened)
-    threshold = ctx.setting("raised_from_rosh", opened)
-    if opened < initial_end:
-        days = ctx.setting("initial_interval_days", opened)
-        basis = (f"for the first {ctx.setting('initial_period_weeks', opened)} weeks from the start on "
-                 f"{long_date(start.on)}")
+    threshold = settings["raised_from_rosh"]
+    if opened < add_weeks(start.on, initial_weeks):
+        days = settings["initial_interval_days"]
+        basis = f"for the first {initial_weeks} weeks from the start on {long_date(start.on)}"
     elif rosh is None or ROSH_ORDER[rosh] >= ROSH_ORDER[threshold]:
-        days = ctx.setting("raised_interval_days", opened)
+        days = settings["raised_interval_days"]
         basis = f"while RoSH is {threshold} or above" if rosh else "while RoSH has not been assessed"
     else:
-        days = ctx.setting("standard_interval_days", opened)
+        days = settings["standard_interval_days"]
         basis = f"with RoSH {rosh}"
     due = opened + timedelta(days=days)
     since = ("supervision started" if runs_from is start else "the last face-to-face contact was") + \

@@ -53,6 +53,7 @@ def _series(ctx: RuleContext, registration: Event) -> Iterator[Obligation]:
     code = registration.data["code"]
     ended = next((e for e in facts.of_type("deregistered")
                   if e.seq > registration.seq and e.data["code"] == code), None)
+    reviews = iter(facts.of_type("reviewed"))  # each review found is later than the last: read the log once
     last = registration
     period = 1
     while True:
@@ -66,8 +67,7 @@ def _series(ctx: RuleContext, registration: Event) -> Iterator[Obligation]:
             "whether it is still needed and whether the risk management plan still fits",
             trigger=registration,
         )
-        done = next((e for e in facts.of_type("reviewed")
-                     if e.seq > last.seq and (period == 1 or e.on > last.on)), None)
+        done = next((e for e in reviews if e.seq > last.seq and (period == 1 or e.on > last.on)), None)
         if ended is not None and (done is None or ended.seq < done.seq):
             yield ctx.discharge(obligation, ended, "Deregistered")
             return

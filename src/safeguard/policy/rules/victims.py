@@ -192,6 +192,7 @@ class _DayState:
         # The answers below, kept until an event that can change them (most events, contacts, cannot).
         self._need: tuple[Collection[str], str | None] | None = None
         self._people: list[Person] | None = None
+        self._adults: list[Person] | None = None  # the last answer of people_at_risk (read only)
 
     def apply(self, facts: CaseFacts, e: Event) -> None:
         if e.type not in _STATE_TYPES:
@@ -239,12 +240,16 @@ class _DayState:
         return None
 
     def people_at_risk(self, day: date) -> list[Person]:
+        """Asked for days in date order (`_DayStates.days`), so once all of the people are adults they stay so."""
         if self._people is None:
             victims = dict.fromkeys([p.ref for p in self.people.values() if p.victim] + list(self.sentence_victims)
                                     + list(self.incident_victims))
             refs = dict.fromkeys([r for r in victims if r in self.people] + sorted(self.partners))
             self._people = [p for p in (self.people.get(ref) for ref in refs) if p is not None]
-        return [p for p in self._people if p.is_adult_on(day)]
+            self._adults = None
+        if self._adults is None or len(self._adults) < len(self._people):
+            self._adults = [p for p in self._people if p.is_adult_on(day)]
+        return self._adults
 
 
 @rule(18, "victim-safety", "victim_safety",
