@@ -78,7 +78,8 @@ benchmark drops and rebuilds only databases whose names start with `safeguard_be
   alone, no database, on the same 300 synthetic cases every time (the median of five runs), in cases per CPU-second.
   The cases keep what they have read from one run to the next, so this is faster than evaluating cases for
   the first time, as the sweep does: on 2,000 of the small dataset's cases, a second evaluation ran 2,300–2,500
-  cases per CPU-second and the first 1,400–1,800 (eleventh session).
+  cases per CPU-second and the first 1,400–1,800 (eleventh session, before ADR 0005 decision 31 made the
+  engine about 1.3 times as fast on this figure).
   These are shared virtual machines: that same work ran at 864 and at 1,217 cases per CPU-second a minute
   apart in the sixth session, so a figure is best compared with another taken at a similar calibration.
 - **memory**: `peak_rss_mb`, the peak resident memory of the process that ran the figure or of its largest
@@ -90,12 +91,16 @@ NOTES = """
 ## Reading these figures
 
 - The small table is the eleventh session's run (05:16–05:22 UTC on 2026-11-24, calibration 2,680–2,690).
-  The national table is the same session's (one run, 03:44–04:16 UTC on 2026-11-24, the dataset built again
-  with the same seed and the same numbers, after ADR 0005 decisions 27–29), except the dashboard and
-  calibration rows, which came later that morning (decision 30). Nothing else ran on the machine during the
-  figures (the load average is recorded with each run and each figure in docs/bench/<scale>.json). A second
-  run of reevaluate, pages and import_jobs straight after the national one gave p95 11.8 ms; server p95s
-  57 ms (caseload) and 110 ms (case page); 2,431 events/s.
+  The national table is the twelfth session's run (07:58–08:11 UTC on 2026-11-24, after ADR 0005 decision
+  31) on the dataset built that morning with the same seed and the same numbers (synth took 1,156 s, 6,941
+  events/s, in a run that printed its figures and did not record them, so the synth row is the eleventh
+  session's). Nothing else ran on the machine during the figures (the load average is recorded with each run
+  and each figure in docs/bench/<scale>.json).
+- **Calibrations before and after decision 31 differ by the engine as well as the machine.** Decision 31 made
+  the engine itself faster, and the calibration figure runs the engine: run a minute apart on one machine,
+  the eleventh session's code gave 2,169 and 3,462 cases per CPU-second and the twelfth's 2,744 and 4,503
+  (1.27–1.30×). Divide a calibration from the twelfth session on by about 1.3 to compare it with an earlier
+  one.
 - **The machine's speed varied more than any change measured.** The calibration figure (the engine alone, on
   fixed synthetic cases) gave 1,166 to 2,344 cases per CPU-second within the sixth session, sometimes a
   minute apart; taken just after the national run, 1,522 and 1,364. The eighth session's national run started
@@ -115,8 +120,9 @@ NOTES = """
   for two processes at a server p50 of 2 ms, which only fast non-pages can give; a page that redirects (to
   sign in, say) is now a failure with its status and target, and the reasons are kept with the figure.
 - **sweep** is the full re-evaluation of every case (after a policy change); at national scale it also made
-  the first escalation of about 100,000 overdue obligations. **daily_sweep** is the job the service runs
-  every morning, which evaluates only the cases whose `wake_on` has come.
+  the first escalation of about 100,000 overdue obligations (the synthetic dataset is built with its
+  obligations but none escalated), about 21 s of it in the twelfth session. **daily_sweep** is the job the
+  service runs every morning, which evaluates only the cases whose `wake_on` has come.
 - **measures** counts every measure for the whole country live. **dashboard** is the target's measure: the
   dashboards as served after the daily job, which keeps the country's and regions' figures and trends for
   the day (ADR 0005, decisions 5, 13 and 30). `fill_seconds` is that step of the daily job.
@@ -136,29 +142,31 @@ NOTES = """
 
 ## Targets: where they stand
 
-Met in the eleventh session's national run, on a machine at calibration 2,600–2,700:
-- **Re-evaluation p95 ≤ 20 ms**: 12.3 ms (p50 6.7 ms); 11.8 ms in the run straight after. On the slower
-  machine of the sixth and eighth sessions the same measure gave 16–35 ms.
-- **Page p95s** at 50 users (caseload ≤ 150 ms, case page ≤ 200 ms): server p95s 53 and 92 ms, then 57 and
-  110 ms (client p95s 60 and 96 ms). The eighth session's run gave 280 and 570 ms at calibration 1,280, before
-  decisions 27–29. At 2–8 s a page the 50 users ask for about 20 pages a second.
-- **Import ≥ 2,000 events/s**: the command with `--jobs 2` committed 2,240, then 2,431 events/s into a copy of
-  the national dataset (1,357 in the eighth session's run). The margin is thin: at the eighth session's
-  speed it was not met.
+Met in the twelfth session's national run (calibration 3,563–3,568, which is about 2,750 in the eleventh
+session's terms):
+- **Re-evaluation p95 ≤ 20 ms**: 13.3 ms (p50 8.6 ms). The eleventh session's run gave 12.3 and 11.8 ms; on the
+  slower machine of the sixth and eighth sessions the same measure gave 16–35 ms.
+- **Page p95s** at 50 users (caseload ≤ 150 ms, case page ≤ 200 ms): server p95s 65 and 130 ms (the eleventh
+  session's runs: 53 and 92, then 57 and 110 ms). The eighth session's run gave 280 and 570 ms at calibration
+  1,280, before decisions 27–29. At 2–8 s a page the 50 users ask for about 20 pages a second.
+- **Import ≥ 2,000 events/s**: the command with `--jobs 2` committed 2,253 events/s into a copy of the national
+  dataset (2,240 and 2,431 in the eleventh session; 1,357 in the eighth). The margin is thin: at the eighth
+  session's speed it was not met.
 - **National dashboard ≤ 1 s, within 2× of the hand-written SQL**: from the daily cache, the country's
-  dashboard 5.6 ms and the largest region's page (22,627 cases) 49 ms, or 438 ms as a fresh process's first
-  page (decision 30; before it, 3.0 and 1.4 s, because the trends were counted live and the charts drawn for
-  every visit). The obligation measures by the ORM take 0.88× the hand-written SQL's time.
+  dashboard 6.6 ms and the largest region's page (22,627 cases) 73 ms, or 591 ms as a fresh process's first
+  page (decision 30). The obligation measures by the ORM take 0.52× the hand-written SQL's time in this run
+  (0.88× in the eleventh session's).
 
 Not met:
-- **Full sweep ≤ 60 s**: 207 s for 250,000 cases in two processes (1,208 cases/s; 335 s in the eighth session,
-  at half the machine's speed). About 50 s of it was the first escalation of 101,920 overdue obligations: a
-  second full sweep straight after, with nothing left to escalate or change, took 155 s (1,614 cases/s). The
-  policy engine alone, evaluating each of 2,000 small-dataset cases for the first time, did 1,400–1,800 cases
-  per CPU-second in that session (0.55–0.7 ms a case): 250,000 cases need 70–90 s of both cores for the
-  engine alone, before the event log is read or anything is written. So 60 s needs a different engine, not
-  tuning: ADR 0005 decisions 10 and 19 say what would reach it (an engine incremental per case, or rules as
-  set operations) and why the daily job, the incremental sweep (12 s nationally), does not wait for it.
+- **Full sweep ≤ 60 s**: 143 s for 250,000 cases in two processes (1,747 cases/s), of which about 21 s was the
+  first escalation of 101,920 obligations. The eleventh session's run took 207 s (155 s for a second sweep).
+  Decision 31 cut the sweep's CPU per case by about a third: run alternately on the national dataset with
+  nothing to change or escalate, the eleventh session's code took 149 and 147 s and the twelfth's 101 and
+  98 s. What is left is about 0.8 ms of CPU a case all told (two cores for 100 s): in the sweep's processes
+  0.55–0.8 ms, the engine about half of it and reading, decoding and comparing the rest, and in PostgreSQL
+  about 0.11 ms. 60 s needs 4,200 cases a second, under 0.48 ms a case: another 1.7×. Decision 31 lists what
+  is left to try; no single change measured there comes near it. The daily job, the incremental sweep (10 s
+  nationally in this run), does not wait for it.
 - Timed assertions are never made by the tests: `safeguard bench --scale tiny --json` runs every figure on
   30 cases in the test suite to check the shape of its output only; `tests/scale/test_query_budgets.py`
   holds the query counts.
