@@ -162,18 +162,23 @@ def escalate(day: date) -> tuple[int, int]:
     """Mark overdue safeguarding obligations past the escalation threshold as escalated (once), and
     email each SPO one list of their team's newly escalated obligations. Returns (escalated, emails)."""
     threshold = active_policy().section("escalation", day)["overdue_working_days"]
-    due = (Obligation.objects.filter(status="overdue", escalated_on=None, kind__in=SAFEGUARDING_KINDS,
-                                     case__archived_at=None, due__lte=latest_start_with(day, threshold)))
     # Values, not model instances: the national dataset's first escalation reads about 100,000 rows.
-    escalated = list(due.select_for_update(of=("self",)).order_by("due", "pk")
+    escalated = list(Obligation.objects.select_for_update(of=("self",))
+                     .filter(status="overdue", escalated_on=None, kind__in=SAFEGUARDING_KINDS, case__archived_at=None,
+                             due__lte=latest_start_with(day, threshold))
+                     .order_by("due", "pk")
                      .values_list("pk", "kind", "due", "case__ref", "case__practitioner__team_id"))
     spos = _team_spos({team_id for *_, team_id in escalated if team_id is not None})
     by_spo: dict[Staff | None, list[tuple[int, str, date, str, int | None]]] = defaultdict(list)
     for row in escalated:
         by_spo[spos.get(row[4]) if row[4] is not None else None].append(row)
-    # The rows are locked, so the same filter finds the same rows: one UPDATE (by id lists took ten seconds for
-    # those 100,000 rows; bulk_update's CASE WHEN per row is quadratic in the database).
-    due.update(escalated_on=day)
+    # Every row gets the same date: plain UPDATEs by id, not bulk_update, whose CASE WHEN per row is quadratic in
+    # the database. By id, not by the filter again: a row committed as overdue since the SELECT would match it and
+    # be marked escalated without its audit entry and email.
+    ids = [pk for pk, *_ in escalated]
+    step = 10_000  # SQLite takes at most 32,766 parameters a statement
+    for start in range(0, len(ids), step):
+        Obligation.objects.filter(pk__in=ids[start:start + step]).update(escalated_on=day)
     emails = 0
     write_audit_many([{"action": "obligation.escalated", "case_ref": ref, "object_type": "obligation",
                        "object_id": str(pk), "detail": {"kind": kind, "spo": spo.code if spo else ""}}
