@@ -61,14 +61,9 @@ def working_days_between(start: date, end: date) -> int:
 
 def latest_start_with(end: date, days: int) -> date:
     """The latest `start` with working_days_between(start, end) >= days: a date column compared with it finds the
-    rows at least `days` working days old in one query, instead of counting the days of every row."""
-    current = end
-    counted = 0
-    while counted < days:
-        if is_working_day(current):
-            counted += 1
-        current -= timedelta(days=1)
-    return current
+    rows at least `days` working days old in one query, instead of counting the days of every row. `end` itself
+    counts when it is a working day; the rest are the working days before it."""
+    return subtract_working_days(end, days - (1 if is_working_day(end) else 0)) - timedelta(days=1)
 
 
 def add_weeks(start: date, weeks: int) -> date:
