@@ -22,11 +22,13 @@ def test_bench_tiny_prints_each_figure_as_a_json_line_and_writes_the_report(tmp_
     assert done.returncode == 0, done.stderr[-2000:]
     lines = [json.loads(line) for line in done.stdout.splitlines() if line.startswith("{")]
     figures = {line["figure"]: line for line in lines}
-    assert list(figures) == ["synth", "sweep", "daily_sweep", "reevaluate", "pages", "pages_busy", "measures",
-                             "dashboard", "import", "import_jobs", "scaleout", "calibration"]
+    assert list(figures) == ["synth", "escalation_backlog", "sweep", "daily_sweep", "reevaluate", "pages", "pages_busy",
+                             "measures", "dashboard", "import", "import_jobs", "scaleout", "calibration"]
     assert all(line["scale"] == "tiny" for line in lines)
     assert figures["synth"]["cases"] == 30 and figures["synth"]["events"] > 0
     assert figures["sweep"]["cases"] == 30 and "cases_per_second" in figures["sweep"]
+    # The synthetic dataset's escalations are made before the sweep, so the sweep (the same day) has none left.
+    assert figures["escalation_backlog"]["escalated"] > 0 and figures["sweep"]["escalated"] == 0
     assert {"p50_ms", "p95_ms", "samples", "peak_rss_mb"} <= set(figures["reevaluate"])
     # The day after a full sweep, only cases whose wake_on has come are evaluated again.
     assert 0 <= figures["daily_sweep"]["woken"] <= 30 and figures["daily_sweep"]["errors"] == 0

@@ -49,6 +49,7 @@ BUSY_THINK = "0.5,1.5"
 RAMP = 10  # seconds over which the load test's users start, before its statistics begin
 TARGETS = {
     "sweep": "≤ 60 s for 250,000 cases (≥ 4,167 cases/s)",
+    "escalation_backlog": "(none: the synthetic dataset's one-off catch-up, before the sweep)",
     "reevaluate": "p95 ≤ 20 ms",
     "pages": "caseload p95 ≤ 150 ms, case page p95 ≤ 200 ms (server time, 50 users)",
     "pages_busy": "(no target: 50 users at 0.5–1.5 s a page, beyond what the service sees)",
@@ -279,7 +280,8 @@ def run_bench(args: argparse.Namespace) -> int:
         emit("synth", _run_figure("synth", url, {"cases": scale["cases"], "seed": SEED, "as_of": today}))
     else:  # a reused dataset keeps its synth figure, and gets the schema's later migrations (indexes)
         _run_figure("migrate", url, {})
-    if "sweep" in wanted:
+    if "sweep" in wanted:  # the synthetic dataset's one-off backlog first, so the sweep is the service's
+        emit("escalation_backlog", _run_figure("escalation_backlog", url, {"as_of": today}))
         emit("sweep", _run_figure("sweep", url, {"as_of": today}))
     if "daily_sweep" in wanted:
         emit("daily_sweep", _run_figure("daily_sweep", url, {"as_of": today}))
