@@ -96,11 +96,14 @@ NOTES = """
 ## Reading these figures
 
 - The small table is the eleventh session's run (05:16–05:22 UTC on 2026-11-24, calibration 2,680–2,690).
-  The national table is the twelfth session's run (07:58–08:11 UTC on 2026-11-24, after ADR 0005 decision
-  31) on the dataset built that morning with the same seed and the same numbers (synth took 1,156 s, 6,941
-  events/s, in a run that printed its figures and did not record them, so the synth row is the eleventh
-  session's). Nothing else ran on the machine during the figures (the load average is recorded with each run
-  and each figure in docs/bench/<scale>.json).
+  The national table is the thirteenth session's run (11:42–11:54 UTC on 2026-11-24, after ADR 0005 decision
+  32, calibration 4,793–4,633) on the dataset built that morning with the same seed and the same numbers
+  (synth took 1,056 s, 7,602 events/s, in a run that printed its figures and did not record them, so the
+  synth row is the eleventh session's). Nothing else ran on the machine during the figures (the load average
+  is recorded with each run and each figure in docs/bench/<scale>.json).
+- **This machine ran about 1.3 times as fast as the twelfth session's** (calibration 4,600–4,800 against
+  3,563–3,568, same code for the engine). Part of every difference between the two sessions' national
+  tables is the machine; decision 32's own gain was measured alternately, old and new code on one machine.
 - **Calibrations before and after decision 31 differ by the engine as well as the machine.** Decision 31 made
   the engine itself faster, and the calibration figure runs the engine: run a minute apart on one machine,
   the eleventh session's code gave 2,169 and 3,462 cases per CPU-second and the twelfth's 2,744 and 4,503
@@ -124,10 +127,11 @@ NOTES = """
 - The load test no longer follows redirects: one national `scaleout` run reported 108 requests a second
   for two processes at a server p50 of 2 ms, which only fast non-pages can give; a page that redirects (to
   sign in, say) is now a failure with its status and target, and the reasons are kept with the figure.
-- **sweep** is the full re-evaluation of every case (after a policy change); at national scale it also made
-  the first escalation of about 100,000 overdue obligations (the synthetic dataset is built with its
-  obligations but none escalated), about 21 s of it in the twelfth session. **daily_sweep** is the job the
-  service runs every morning, which evaluates only the cases whose `wake_on` has come.
+- **sweep** is the full re-evaluation of every case (after a policy change). Until the twelfth session it
+  also made the synthetic dataset's first escalation of about 100,000 overdue obligations (16–23 s), which a
+  live service makes a day at a time; since the thirteenth, **escalation_backlog** makes and times those
+  before the sweep (decision 32). **daily_sweep** is the job the service runs every morning, which evaluates
+  only the cases whose `wake_on` has come.
 - **measures** counts every measure for the whole country live. **dashboard** is the target's measure: the
   dashboards as served after the daily job, which keeps the country's and regions' figures and trends for
   the day (ADR 0005, decisions 5, 13 and 30). `fill_seconds` is that step of the daily job.
@@ -147,31 +151,33 @@ NOTES = """
 
 ## Targets: where they stand
 
-Met in the twelfth session's national run (calibration 3,563–3,568, which is about 2,750 in the eleventh
-session's terms):
-- **Re-evaluation p95 ≤ 20 ms**: 13.3 ms (p50 8.6 ms). The eleventh session's run gave 12.3 and 11.8 ms; on the
-  slower machine of the sixth and eighth sessions the same measure gave 16–35 ms.
-- **Page p95s** at 50 users (caseload ≤ 150 ms, case page ≤ 200 ms): server p95s 65 and 130 ms (the eleventh
-  session's runs: 53 and 92, then 57 and 110 ms). The eighth session's run gave 280 and 570 ms at calibration
-  1,280, before decisions 27–29. At 2–8 s a page the 50 users ask for about 20 pages a second.
-- **Import ≥ 2,000 events/s**: the command with `--jobs 2` committed 2,253 events/s into a copy of the national
-  dataset (2,240 and 2,431 in the eleventh session; 1,357 in the eighth). The margin is thin: at the eighth
-  session's speed it was not met.
+Met in the thirteenth session's national run (calibration 4,793–4,633, on a machine about 1.3 times as fast as
+the twelfth session's):
+- **Re-evaluation p95 ≤ 20 ms**: 9.4 ms (p50 5.6 ms). The twelfth session's run gave 13.3 ms and the eleventh's
+  12.3 and 11.8 ms; on the slower machine of the sixth and eighth sessions the same measure gave 16–35 ms.
+- **Page p95s** at 50 users (caseload ≤ 150 ms, case page ≤ 200 ms): server p95s 41 and 71 ms (the twelfth
+  session's run: 65 and 130 ms; the eleventh's: 53 and 92, then 57 and 110 ms). The eighth session's run gave
+  280 and 570 ms at calibration 1,280, before decisions 27–29. At 2–8 s a page the 50 users ask for about 20
+  pages a second.
+- **Import ≥ 2,000 events/s**: the command with `--jobs 2` committed 3,121 events/s into a copy of the national
+  dataset (2,253 in the twelfth session, 2,240 and 2,431 in the eleventh, 1,357 in the eighth). The margin
+  depends on the machine: at the eighth session's speed it was not met.
 - **National dashboard ≤ 1 s, within 2× of the hand-written SQL**: from the daily cache, the country's
-  dashboard 6.6 ms and the largest region's page (22,627 cases) 73 ms, or 591 ms as a fresh process's first
-  page (decision 30). The obligation measures by the ORM take 0.52× the hand-written SQL's time in this run
-  (0.88× in the eleventh session's).
+  dashboard 4.2 ms and the largest region's page (22,627 cases) 35 ms, or 354 ms as a fresh process's first
+  page (decision 30). The obligation measures by the ORM take 0.84× the hand-written SQL's time in this run
+  (0.52× in the twelfth session's, 0.88× in the eleventh's).
 
 Not met:
-- **Full sweep ≤ 60 s**: 143 s for 250,000 cases in two processes (1,747 cases/s), of which about 21 s was the
-  first escalation of 101,920 obligations. The eleventh session's run took 207 s (155 s for a second sweep).
-  Decision 31 cut the sweep's CPU per case by about a third: run alternately on the national dataset with
-  nothing to change or escalate, the eleventh session's code took 149 and 147 s and the twelfth's 101 and
-  98 s. What is left is about 0.8 ms of CPU a case all told (two cores for 100 s): in the sweep's processes
-  0.55–0.8 ms, the engine about half of it and reading, decoding and comparing the rest, and in PostgreSQL
-  about 0.11 ms. 60 s needs 4,200 cases a second, under 0.48 ms a case: another 1.7×. Decision 31 lists what
-  is left to try; no single change measured there comes near it. The daily job, the incremental sweep (10 s
-  nationally in this run), does not wait for it.
+- **Full sweep ≤ 60 s**: 84.7 s for 250,000 cases in two processes (2,950 cases/s), after the synthetic
+  backlog of 101,920 escalations (17.8 s, its own row). The twelfth session's run took 143 s with the backlog
+  (about 21 s of it) on a slower machine; the eleventh's 207 s. Decision 31 cut the sweep's CPU per case by
+  about a third (alternate runs with nothing to change: 149 and 147 s against 101 and 98 s), and decision 32
+  by about a tenth more (reading each case's log as one JSON array). In a sweep timed in process (88.9 s) the
+  two cores spent 176 CPU-seconds: 137 in the sweep's processes (the engine about 0.28 ms a case, reading and
+  reconciling about 0.21 ms) and about 37 in PostgreSQL and the kernel. 60 s needs 120 CPU-seconds, about 1.5
+  times less. Decisions 31 and 32 list what was tried; what is left is compiling the engine (its hot classes
+  rewritten first) or evaluating each case incrementally from its first changed event. The daily job, the
+  incremental sweep (6 s nationally in this run), does not wait for it.
 - Timed assertions are never made by the tests: `safeguard bench --scale tiny --json` runs every figure on
   30 cases in the test suite to check the shape of its output only; `tests/scale/test_query_budgets.py`
   holds the query counts.
@@ -196,11 +202,18 @@ def _loads(values: Any) -> str:
     return " / ".join(f"{v:.1f}" for v in values) if values else "?"
 
 
+# The order a run emits its figures in (a partial run's figures are merged into the last full run's).
+ORDER = ("synth", "escalation_backlog", "sweep", "daily_sweep", "reevaluate", "pages", "pages_busy", "measures",
+         "dashboard", "import", "import_jobs", "scaleout", "calibration")
+
+
 def _figures_table(results: dict[str, Any]) -> list[str]:
     lines = ["| figure | result | target | peak memory |", "| --- | --- | --- | --- |"]
     from safeguard.scale.bench import TARGETS
 
-    for name, value in results["figures"].items():
+    figures = results["figures"]
+    for name in sorted(figures, key=lambda n: ORDER.index(n) if n in ORDER else len(ORDER)):
+        value = figures[name]
         if name in ("pages", "pages_busy"):
             for page in ("caseload", "case"):
                 server, client = value.get(f"server_{page}", {}), value.get(page, {})
