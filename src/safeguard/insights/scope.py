@@ -91,6 +91,11 @@ def default_start(as_of: date) -> date:
     return first
 
 
+def default_period(as_of: date) -> Period:
+    """The period a dashboard shows unless asked otherwise: the twelve months to `as_of` (default_start)."""
+    return Period(default_start(as_of), as_of)
+
+
 def resolve_scope(*, region: str | None = None, pdu: str | None = None, team: str | None = None,
                   practitioner: str | None = None) -> Scope:
     """The scope named on the command line: a region or delivery unit by name, a team by name (or

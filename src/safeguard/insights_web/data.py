@@ -82,12 +82,12 @@ def draw_the_days_dashboards(day: date) -> int:
     """Draw the country's and every region's dashboard for `day` as their pages first ask for them (the twelve
     months to `day`), so that the charts are kept (charts._kept) before anyone opens them: the daily job's last
     step, after their figures are cached. Returns how many dashboards were drawn."""
-    from safeguard.insights.scope import COUNTRY, Period, default_start
+    from safeguard.insights.scope import COUNTRY, default_period
     from safeguard.workforce.models import Region
 
     scopes = [COUNTRY, *(scope_of("region", row) for row in Region.objects.order_by("pk"))]
     for scope in scopes:
-        dashboard(Selection(scope=scope, scope_value="", period=Period(default_start(day), day), as_of=day))
+        dashboard(Selection(scope=scope, scope_value="", period=default_period(day), as_of=day))
     return len(scopes)
 
 

@@ -37,9 +37,9 @@ TIMEOUT = 2 * 24 * 3600
 
 def periods(day: date) -> list[Period]:
     """The periods kept for `day`: all time, and the twelve months the dashboard opens on."""
-    from safeguard.insights.scope import ALL_TIME, Period, default_start
+    from safeguard.insights.scope import ALL_TIME, default_period
 
-    return [ALL_TIME, Period(default_start(day), day)]
+    return [ALL_TIME, default_period(day)]
 
 
 def _where(scope: Scope) -> str | None:

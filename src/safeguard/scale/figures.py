@@ -252,7 +252,7 @@ def dashboard(args: dict[str, Any]) -> dict[str, Any]:
 
     from safeguard.accounts.models import Profile
     from safeguard.cases.models import Case
-    from safeguard.insights.scope import COUNTRY, Period, default_start
+    from safeguard.insights.scope import COUNTRY, default_period
     from safeguard.insights_web import data
     from safeguard.insights_web.choosing import Selection
     from safeguard.ops.measure_cache import fill
@@ -262,7 +262,7 @@ def dashboard(args: dict[str, Any]) -> dict[str, Any]:
     started = time.perf_counter()
     stored = fill(day)
     fill_seconds = time.perf_counter() - started
-    selection = Selection(scope=COUNTRY, scope_value="country", period=Period(default_start(day), day), as_of=day)
+    selection = Selection(scope=COUNTRY, scope_value="country", period=default_period(day), as_of=day)
     country = []
     for _ in range(5):
         started = time.perf_counter()
