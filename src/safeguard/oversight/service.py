@@ -246,8 +246,8 @@ def evaluate_many(case_ids: list[int], as_of: date, *, savepoint: bool = True, l
 def _read_logs(case_ids: list[int], logged: dict[int, list[tuple[int, Event]]]) -> None:
     """Each case's events (with their ids) in seq order, into `logged`."""
     if connection.vendor == "postgresql":
-        # One JSON array per case, made by PostgreSQL and decoded at once: a row and a decoding per event took
-        # twice the sweep processes' time (ADR 0005, decision 32).
+        # One JSON array per case, made by PostgreSQL and decoded at once: a row and a decoding per event cost the
+        # sweep's processes about twice as much (ADR 0005, decision 32).
         fromisoformat = date.fromisoformat
         with connection.cursor() as cursor:
             cursor.execute(_LOGS_SQL, [case_ids])
