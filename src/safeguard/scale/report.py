@@ -173,11 +173,11 @@ Not met:
   (about 21 s of it) on a slower machine; the eleventh's 207 s. Decision 31 cut the sweep's CPU per case by
   about a third (alternate runs with nothing to change: 149 and 147 s against 101 and 98 s), and decision 32
   by about a tenth more (reading each case's log as one JSON array). In a sweep timed in process (88.9 s) the
-  two cores spent 176 CPU-seconds: 137 in the sweep's processes (the engine about 0.28 ms a case, reading and
-  reconciling about 0.21 ms) and about 37 in PostgreSQL and the kernel. 60 s needs 120 CPU-seconds, about 1.5
-  times less. Decisions 31 and 32 list what was tried; what is left is compiling the engine (its hot classes
-  rewritten first) or evaluating each case incrementally from its first changed event. The daily job, the
-  incremental sweep (6 s nationally in this run), does not wait for it.
+  two cores spent 176 CPU-seconds: 137 in the sweep's processes (the engine 0.30 ms a case, reading the logs
+  0.07 ms, the rest of each chunk 0.18 ms) and about 37 in PostgreSQL and the kernel. 60 s needs 120
+  CPU-seconds, about 1.5 times less. Decisions 31 and 32 list what was tried; what is left is compiling the
+  engine (its hot classes rewritten first) or evaluating each case incrementally from its first changed
+  event. The daily job, the incremental sweep (6 s nationally in this run), does not wait for it.
 - Timed assertions are never made by the tests: `safeguard bench --scale tiny --json` runs every figure on
   30 cases in the test suite to check the shape of its output only; `tests/scale/test_query_budgets.py`
   holds the query counts.
