@@ -51,6 +51,9 @@ class Case(models.Model):
     wake_on = models.DateField(null=True, blank=True, db_index=True,
                                help_text="The next day the sweep must re-evaluate this case (something turns due or "
                                          "overdue)")
+    obligations_digest = models.BigIntegerField(null=True, blank=True, editable=False,
+                                                help_text="A fingerprint of the obligations the last evaluation "
+                                                          "stored (oversight.service.obligations_digest)")
     version = models.PositiveIntegerField(default=1, help_text="Bumped by every action (optimistic concurrency)")
     archived_at = models.DateTimeField(null=True, blank=True, help_text="Set when an import replaced this record")
     created_at = models.DateTimeField(auto_now_add=True)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
+import marshal
 from collections.abc import Collection, Mapping
 from datetime import date
 from functools import lru_cache
@@ -18,6 +20,7 @@ from safeguard.cases.models import Case, CaseEvent
 from safeguard.oversight.models import OPEN, Obligation
 from safeguard.policy.engine import Evaluation, evaluate
 from safeguard.policy.facts import CaseFacts, Event, StaffMember
+from safeguard.policy.obligations import Obligation as Found
 from safeguard.policy.policyfile import Policy, load_policy
 from safeguard.workforce.models import Staff
 
@@ -107,27 +110,51 @@ _STATUS = FIELDS.index("status")
 _DUE = FIELDS.index("due")
 
 
-def plan_reconcile(case_id: int, result: Evaluation, stored_rows: list[StoredRow], event_pks: dict[int, int]
+def obligation_values(found: Found, day: date) -> tuple[Any, ...]:
+    """`found` as its stored row holds it on `day` (FIELDS in order), in plain values a digest is taken of: dates as
+    ordinals, and closed_by as the event's seq, so that the digest is the same whatever ids the case's events have.
+    stored_values gives the row's own values."""
+    closed_on = found.closed_on
+    return (found.rule, found.kind, found.policy_version, found.opened.toordinal(), found.due.toordinal(),
+            found.status_on(day), found.reason, closed_on.toordinal() if closed_on is not None else None,
+            found.closed_by, found.closed_note, found.immediate, found.critical, found.overdue_at_once)
+
+
+def stored_values(values: tuple[Any, ...], event_pks: Mapping[int, int]) -> tuple[Any, ...]:
+    """The row's values (FIELDS in order) from obligation_values (`event_pks`: the case's event ids by seq)."""
+    rule, kind, version, opened, due, status, reason, closed_on, closed_by, *rest = values
+    return (rule, kind, version, date.fromordinal(opened), date.fromordinal(due), status, reason,
+            date.fromordinal(closed_on) if closed_on is not None else None,
+            event_pks.get(closed_by) if closed_by is not None else None, *rest)
+
+
+def obligations_digest(rows: list[tuple[str, tuple[Any, ...]]]) -> int:
+    """A fingerprint of an evaluation's obligations as stored (key and obligation_values), kept on the case: the next
+    evaluation that comes to the same one has no row to write, so it need not read the stored rows to compare.
+    marshal's version 2 writes each value as it is, never a reference to an equal one seen before, so the same values
+    give the same digest in any process (hash() of a str is salted per process; pickle's memo depends on which
+    values are the same object). A digest that differs only costs a read of the rows."""
+    return int.from_bytes(hashlib.blake2b(marshal.dumps(rows, 2), digest_size=8).digest(), "little", signed=True)
+
+
+def plan_reconcile(case_id: int, day: date, found_rows: list[tuple[str, tuple[Any, ...]]],
+                   stored_rows: list[StoredRow], event_pks: Mapping[int, int]
                    ) -> tuple[list[Obligation], list[Obligation]]:
-    """The rows to insert and the rows to update to make `stored_rows` (pk, key, FIELDS...) match `result`:
-    new obligations inserted, changed ones updated in place, ones the record no longer supports withdrawn.
-    `event_pks` maps the case's event seqs to their ids (for closed_by). Model instances are built only for
-    the rows that change: a sweep finds most rows as they were."""
-    day = result.as_of
+    """The rows to insert and the rows to update to make `stored_rows` (pk, key, FIELDS...) match an evaluation's
+    obligations on `day` (`found_rows`: key and obligation_values): new obligations inserted, changed ones updated
+    in place, ones the record no longer supports withdrawn. `event_pks` maps the case's event seqs to their ids
+    (for closed_by). Model instances are built only for the rows that change: a sweep finds most rows as they
+    were."""
     stored = {row[1]: row for row in stored_rows}
     to_create: list[Obligation] = []
     to_update: list[Obligation] = []
-    for found in result.obligations:
-        values = (found.rule, found.kind, found.policy_version, found.opened, found.due, found.status_on(day),
-                  found.reason, found.closed_on,
-                  event_pks.get(found.closed_by) if found.closed_by is not None else None,
-                  found.closed_note, found.immediate, found.critical, found.overdue_at_once)
-        row = stored.pop(found.key, None)
+    for key, found_values in found_rows:
+        values = stored_values(found_values, event_pks)
+        row = stored.pop(key, None)
         if row is None:
-            to_create.append(Obligation(case_id=case_id, key=found.key, **dict(zip(FIELDS, values, strict=True))))
+            to_create.append(Obligation(case_id=case_id, key=key, **dict(zip(FIELDS, values, strict=True))))
         elif row[2:] != values:
-            to_update.append(Obligation(pk=row[0], case_id=case_id, key=found.key,
-                                        **dict(zip(FIELDS, values, strict=True))))
+            to_update.append(Obligation(pk=row[0], case_id=case_id, key=key, **dict(zip(FIELDS, values, strict=True))))
     for row in stored.values():
         if row[2 + _STATUS] in OPEN:
             withdrawn = Obligation(pk=row[0], case_id=case_id, key=row[1], **dict(zip(FIELDS, row[2:], strict=True)))
@@ -144,7 +171,7 @@ def _event_data(payload: dict[str, Any]) -> dict[str, Any]:
 
 
 # -- many cases at once (the sweep) ---------------------------------------------------------------------
-CASE_FIELDS = ("concern", "next_due", "evaluated_on", "wake_on", "da_since")
+CASE_FIELDS = ("concern", "next_due", "evaluated_on", "wake_on", "da_since", "obligations_digest")
 
 
 def evaluate_many(case_ids: list[int], as_of: date, *, savepoint: bool = True, locked: dict[int, Case] | None = None,
@@ -180,10 +207,6 @@ def evaluate_many(case_ids: list[int], as_of: date, *, savepoint: bool = True, l
                               for row_pk, seq, on, kind, payload in logs[pk]]
         else:
             _read_logs(case_ids, logged)
-        stored: dict[int, list[StoredRow]] = {c.pk: [] for c in cases}
-        for case_id, *row in (() if new else Obligation.objects.filter(case_id__in=case_ids).order_by("pk")
-                              .values_list("case_id", "pk", "key", *FIELDS)):
-            stored[case_id].append(tuple(row))
         codes: set[str] = set()
         for rows in logged.values():
             for _, event in rows:
@@ -198,10 +221,7 @@ def evaluate_many(case_ids: list[int], as_of: date, *, savepoint: bool = True, l
                            for code, grade, qualified_on, da_trained in Staff.objects.filter(
                                code__in=codes - members.keys()).values_list("code", "grade", "qualified_on",
                                                                                "da_trained"))
-        to_create: list[Obligation] = []
-        to_update: list[Obligation] = []
-        changed_cases: list[Case] = []
-        watched: list[tuple[Case, str, set[tuple[int, date]], Evaluation, list[Obligation]]] = []
+        evaluated: list[tuple[Case, Evaluation, date | None, list[tuple[str, tuple[Any, ...]]], int]] = []
         for case in cases:
             rows = logged[case.pk]
             facts = CaseFacts(ref=case.ref, events=tuple(event for _, event in rows), staff=members, born=case.born,
@@ -212,14 +232,33 @@ def evaluate_many(case_ids: list[int], as_of: date, *, savepoint: bool = True, l
                 outcome[case.pk] = exc
                 continue
             outcome[case.pk] = result
-            overdue_before = {(row[0], row[2 + _DUE]) for row in stored[case.pk]
-                              if row[2 + _STATUS] == "overdue"}
-            created, updated = plan_reconcile(case.pk, result, stored[case.pk], {e.seq: pk for pk, e in rows})
-            to_create.extend(created)
-            to_update.extend(updated)
+            found_rows = [(o.key, obligation_values(o, as_of)) for o in result.obligations]
+            evaluated.append((case, result, facts.da_since, found_rows, obligations_digest(found_rows)))
+        # Only the cases whose obligations differ from what was last stored have rows to write, so only theirs are
+        # read (a sweep finds most cases as they were).
+        differ = [case.pk for case, *_, digest in evaluated if digest != case.obligations_digest]
+        stored: dict[int, list[StoredRow]] = {pk: [] for pk in differ}
+        for case_id, *row in (() if new or not differ else Obligation.objects.filter(case_id__in=differ)
+                              .order_by("pk").values_list("case_id", "pk", "key", *FIELDS)):
+            stored[case_id].append(tuple(row))
+        to_create: list[Obligation] = []
+        to_update: list[Obligation] = []
+        changed_cases: list[Case] = []
+        watched: list[tuple[Case, str, set[tuple[int, date]], Evaluation, list[Obligation]]] = []
+        for case, result, da_since, found_rows, digest in evaluated:
+            overdue_before: set[tuple[int, date]] = set()
+            created: list[Obligation] = []
+            updated: list[Obligation] = []
+            if case.pk in stored:
+                overdue_before = {(row[0], row[2 + _DUE]) for row in stored[case.pk] if row[2 + _STATUS] == "overdue"}
+                created, updated = plan_reconcile(case.pk, as_of, found_rows, stored[case.pk],
+                                                  {e.seq: pk for pk, e in logged[case.pk]})
+                to_create.extend(created)
+                to_update.extend(updated)
             open_dues = [o.due for o in result.open()]
             values = {"concern": result.concern, "next_due": min(open_dues) if open_dues else None,
-                      "evaluated_on": as_of, "wake_on": result.wake_on, "da_since": facts.da_since}
+                      "evaluated_on": as_of, "wake_on": result.wake_on, "da_since": da_since,
+                      "obligations_digest": digest}
             # A row whose values did not change keeps its status and due date, so only the rows created or
             # updated can have newly turned overdue.
             watched.append((case, case.concern, overdue_before, result, created + updated))

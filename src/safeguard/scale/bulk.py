@@ -39,12 +39,12 @@ from safeguard.actions.projections import Projector
 from safeguard.actions.rows import TABLE_ORDER, CaseState, Table, copy_rows, schema
 from safeguard.audit.chain import event_digest
 from safeguard.demo.synth import LoadSummary, Organisation, SyntheticCase, load_organisation
+from safeguard.oversight.service import FIELDS, STAFF_FIELDS, obligation_values, obligations_digest, stored_values
 from safeguard.policy.engine import evaluate
 from safeguard.policy.facts import CaseFacts, Event, StaffMember
 from safeguard.timeline.validate import Refs, TimelineError, parse_on, validate_event
 
 BATCH = 2000
-STAFF_FIELDS = ("by", "practitioner")
 
 
 # -- the loader ----------------------------------------------------------------------------------------
@@ -168,16 +168,15 @@ def _build_case(synthetic: SyntheticCase, as_of: date, tables: dict[str, Table],
                       staff={c: staffing.members[c] for c in codes if c in staffing.members},
                       born=case["born"], gender=case["gender"] or None)
     result = evaluate(facts, as_of, policy)
-    for found in result.obligations:  # oversight.service.reconcile, for a case with none stored yet
-        tables["obligation"].add(
-            case_id=case["id"], key=found.key, rule=found.rule, kind=found.kind, policy_version=found.policy_version,
-            opened=found.opened, due=found.due, status=found.status_on(as_of), reason=found.reason,
-            closed_on=found.closed_on, closed_by_id=seq_ids.get(found.closed_by) if found.closed_by is not None
-            else None, closed_note=found.closed_note, immediate=found.immediate, critical=found.critical,
-            overdue_at_once=found.overdue_at_once)
+    # oversight.service.evaluate_many, for a case with no obligations stored yet.
+    found_rows = [(found.key, obligation_values(found, as_of)) for found in result.obligations]
+    for key, values in found_rows:
+        tables["obligation"].add(case_id=case["id"], key=key,
+                                 **dict(zip(FIELDS, stored_values(values, seq_ids), strict=True)))
     open_now = result.open()
     case.update(concern=result.concern, next_due=min(o.due for o in open_now) if open_now else None,
-                evaluated_on=as_of, wake_on=result.wake_on, da_since=facts.da_since)
+                evaluated_on=as_of, wake_on=result.wake_on, da_since=facts.da_since,
+                obligations_digest=obligations_digest(found_rows))
     summary.cases.append(case["ref"])
     summary.events += len(facts_events)
     summary.concern[result.concern] += 1
