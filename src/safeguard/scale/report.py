@@ -40,8 +40,8 @@ benchmark drops and rebuilds only databases whose names start with `safeguard_be
   its first escalation meets about 100,000 nationally. A live service never has that backlog; it is timed
   here on its own, before the sweep (on a reused dataset escalated before, it finds none).
 - **sweep**: `sweep(full=True)` in two processes: every case re-evaluated and its stored obligations
-  reconciled, then escalation (that day's newly overdue obligations: none, after the backlog). Cases per
-  second. This is the run after a policy change (every case's obligations may change); the service's daily
+  reconciled (read and compared only where they differ from what the case's digest records: decision 33),
+  then escalation (that day's newly overdue obligations: none, after the backlog). Cases per second. This is the run after a policy change (every case's obligations may change); the service's daily
   job is the next figure.
 - **daily_sweep**: `sweep()` for the day after the full sweep, as the scheduler runs it each morning: only the
   cases whose `wake_on` has come (an obligation turns due soon or overdue, or a rule's future obligation
@@ -151,33 +151,32 @@ NOTES = """
 
 ## Targets: where they stand
 
-Met in the thirteenth session's national run (calibration 4,793–4,633, on a machine about 1.3 times as fast as
-the twelfth session's):
-- **Re-evaluation p95 ≤ 20 ms**: 9.4 ms (p50 5.6 ms). The twelfth session's run gave 13.3 ms and the eleventh's
-  12.3 and 11.8 ms; on the slower machine of the sixth and eighth sessions the same measure gave 16–35 ms.
-- **Page p95s** at 50 users (caseload ≤ 150 ms, case page ≤ 200 ms): server p95s 41 and 71 ms (the twelfth
-  session's run: 65 and 130 ms; the eleventh's: 53 and 92, then 57 and 110 ms). The eighth session's run gave
-  280 and 570 ms at calibration 1,280, before decisions 27–29. At 2–8 s a page the 50 users ask for about 20
-  pages a second.
-- **Import ≥ 2,000 events/s**: the command with `--jobs 2` committed 3,121 events/s into a copy of the national
-  dataset (2,253 in the twelfth session, 2,240 and 2,431 in the eleventh, 1,357 in the eighth). The margin
-  depends on the machine: at the eighth session's speed it was not met.
+Met in the fourteenth session's national run (calibration 6,471–6,144: a machine about 1.35 times as fast as the
+thirteenth session's, 4,793–4,633, and 1.8 times the twelfth's):
+- **Full sweep ≤ 60 s**: 59.1 s for 250,000 cases in two processes (4,230 cases/s), after the synthetic backlog
+  of 101,920 escalations (14.5 s, its own row). The margin is small: other full sweeps of the same code and
+  dataset in the same session took 56.6 and 60.0 s, and on the thirteenth session's machine this code would
+  take about 80 s. Decision 33 (the case's obligations digest: a case whose obligations are as stored has its
+  rows neither read nor compared) took the sweep from 65.3 s to 56.6–60.0 s on this machine. The thirteenth
+  session's run took 84.7 s, the twelfth's 143 s (with the backlog), the eleventh's 207 s. Of the 115
+  CPU-seconds a sweep now takes, the sweep's processes spend about 95 (the engine about 0.21 ms a case, 52
+  CPU-seconds) and PostgreSQL with the kernel about 20.
+- **Re-evaluation p95 ≤ 20 ms**: 6.4 ms (p50 3.2 ms). The thirteenth session's run gave 9.4 ms, the twelfth's
+  13.3 ms; on the slower machine of the sixth and eighth sessions the same measure gave 16–35 ms.
+- **Page p95s** at 50 users (caseload ≤ 150 ms, case page ≤ 200 ms): server p95s 27 and 53 ms (the thirteenth
+  session's run: 41 and 71 ms; the twelfth's: 65 and 130 ms). The eighth session's run gave 280 and 570 ms at
+  calibration 1,280, before decisions 27–29. At 2–8 s a page the 50 users ask for about 20 pages a second.
+- **Import ≥ 2,000 events/s**: the command with `--jobs 2` committed 4,497 events/s into a copy of the national
+  dataset (3,121 in the thirteenth session, 2,253 in the twelfth, 1,357 in the eighth). The margin depends on
+  the machine: at the eighth session's speed it was not met.
 - **National dashboard ≤ 1 s, within 2× of the hand-written SQL**: from the daily cache, the country's
-  dashboard 4.2 ms and the largest region's page (22,627 cases) 35 ms, or 354 ms as a fresh process's first
-  page (decision 30). The obligation measures by the ORM take 0.84× the hand-written SQL's time in this run
-  (0.52× in the twelfth session's, 0.88× in the eleventh's).
+  dashboard 2.6 ms and the largest region's page (22,627 cases) 25 ms, or 283 ms as a fresh process's first
+  page (decision 30). The obligation measures by the ORM take 0.87× the hand-written SQL's time in this run
+  (0.84× in the thirteenth session's, 0.52× in the twelfth's).
 
-Not met:
-- **Full sweep ≤ 60 s**: 84.7 s for 250,000 cases in two processes (2,950 cases/s), after the synthetic
-  backlog of 101,920 escalations (17.8 s, its own row). The twelfth session's run took 143 s with the backlog
-  (about 21 s of it) on a slower machine; the eleventh's 207 s. Decision 31 cut the sweep's CPU per case by
-  about a third (alternate runs with nothing to change: 149 and 147 s against 101 and 98 s), and decision 32
-  by about a tenth more (reading each case's log as one JSON array). In a sweep timed in process (88.9 s) the
-  two cores spent 176 CPU-seconds: 137 in the sweep's processes (the engine 0.30 ms a case, reading the logs
-  0.07 ms, the rest of each chunk 0.18 ms) and about 37 in PostgreSQL and the kernel. 60 s needs 120
-  CPU-seconds, about 1.5 times less. Decisions 31 and 32 list what was tried; what is left is compiling the
-  engine (its hot classes rewritten first) or evaluating each case incrementally from its first changed
-  event. The daily job, the incremental sweep (6 s nationally in this run), does not wait for it.
+What would give the full sweep a margin on a slower machine: compiling the engine (its hot classes rewritten
+first) or evaluating each case incrementally from its first changed event (decisions 31–33 list what was tried).
+The daily job, the incremental sweep (4.5 s nationally in this run), does not wait for either.
 - Timed assertions are never made by the tests: `safeguard bench --scale tiny --json` runs every figure on
   30 cases in the test suite to check the shape of its output only; `tests/scale/test_query_budgets.py`
   holds the query counts.
