@@ -41,8 +41,9 @@ benchmark drops and rebuilds only databases whose names start with `safeguard_be
   here on its own, before the sweep (on a reused dataset escalated before, it finds none).
 - **sweep**: `sweep(full=True)` in two processes: every case re-evaluated and its stored obligations
   reconciled (read and compared only where they differ from what the case's digest records: decision 33),
-  then escalation (that day's newly overdue obligations: none, after the backlog). Cases per second. This is the run after a policy change (every case's obligations may change); the service's daily
-  job is the next figure.
+  then escalation (that day's newly overdue obligations: none, after the backlog). Cases per second. This is
+  the run after a policy change (every case's obligations may change); the service's daily job is the next
+  figure.
 - **daily_sweep**: `sweep()` for the day after the full sweep, as the scheduler runs it each morning: only the
   cases whose `wake_on` has come (an obligation turns due soon or overdue, or a rule's future obligation
   opens) are evaluated, in one process; rolled back afterwards. `woken_share` is the fraction of all cases.
