@@ -178,9 +178,10 @@ thirteenth session's, 4,793–4,633, and 1.8 times the twelfth's):
 What would give the full sweep a margin on a slower machine: compiling the engine (its hot classes rewritten
 first) or evaluating each case incrementally from its first changed event (decisions 31–33 list what was tried).
 The daily job, the incremental sweep (4.5 s nationally in this run), does not wait for either.
-- Timed assertions are never made by the tests: `safeguard bench --scale tiny --json` runs every figure on
-  30 cases in the test suite to check the shape of its output only; `tests/scale/test_query_budgets.py`
-  holds the query counts.
+
+Timed assertions are never made by the tests: `safeguard bench --scale tiny --json` runs every figure on 30 cases
+in the test suite to check the shape of its output only; `tests/scale/test_query_budgets.py` holds the query
+counts.
 """
 
 
