@@ -69,9 +69,17 @@ def test_childrens_services_answer_sets_known_to_childrens_services(world: World
 
 @pytest.mark.django_db
 def test_sending_refuses_a_never_disclose_address(world: World) -> None:
+    from safeguard.victims.actions import add_detail
+    from safeguard.victims.models import VictimRecord
+
     events = CaseEvent.objects.filter(case=world.case).count()
     draft = actions.draft_request(world.case, agency="police", about=[], question="Check the address",
-                                  addresses=f"12 Oak Road\n{REFUGE.lower()}", user=world.users["pp"])
+                                  addresses="12 Oak Road\n3 New Refuge Row", user=world.users["pp"])
+    # Drafted before the victim's worker marked that address never disclose: sending checks again.
+    record = VictimRecord.objects.get(case=world.case, person__ref="V1")
+    add_detail(record, kind="address", value="3 new refuge row", never_disclose=True,
+               user=world.users["victim_worker"])
+    events = CaseEvent.objects.filter(case=world.case).count()
     response = client_for(world, "pp").post(f"/agencies/requests/{draft.pk}/send/")
     assert response.status_code == 400 and "never disclose" in response.content.decode()
     draft.refresh_from_db()
@@ -159,3 +167,28 @@ def test_index_opens_a_visible_cases_page_only(world: World) -> None:
     assert client_for(world, "pp").get(f"/agencies/?case={world.case.ref}").status_code == 302
     assert client_for(world, "pp").get(f"/agencies/?case={world.other_case.ref}").status_code == 404
     assert client_for(world, "police").get(f"/agencies/?case={world.case.ref}").url == "/agencies/queue/"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("wording", [REFUGE, f"  {REFUGE.upper().replace(', ', ' ,  ')}  "])
+def test_asking_the_police_to_check_the_refuge_address_is_refused_when_drafting_and_changing(
+        world: World, wording: str) -> None:
+    """Red team, issue 33 finding 2: the refuge address was accepted as the address to check (the draft kept it).
+    Now the action refuses it (the page and anything else that drafts), with the error on the field."""
+    requests, events = AgencyRequest.objects.count(), CaseEvent.objects.filter(case=world.case).count()
+    with pytest.raises(actions.AgencyError) as refused:
+        actions.draft_request(world.case, agency="police", about=[], question="Check the address",
+                              addresses=f"12 Oak Road\n{wording}", user=world.users["pp"])
+    assert refused.value.field == "addresses" and "never disclose" in str(refused.value)
+    page = client_for(world, "pp").post(f"/agencies/cases/{world.case.ref}/requests/new/", {
+        "agency": "police", "area": world.unit.pk, "addresses": wording, "question": "Check the address"})
+    text = page.content.decode()
+    assert page.status_code == 400 and "Addresses to check: An address in this request is marked never" in text
+    assert AgencyRequest.objects.count() == requests
+    draft = world.draft
+    changed = client_for(world, "pp").post(f"/agencies/requests/{draft.pk}/edit/", {
+        "agency": "police", "area": world.unit.pk, "addresses": wording, "question": "Check the address"})
+    assert changed.status_code == 400 and "marked never disclose" in changed.content.decode()
+    draft.refresh_from_db()
+    assert draft.addresses.unseal() == "" and draft.question == "DRAFT-QUESTION-NOT-SENT"
+    assert CaseEvent.objects.filter(case=world.case).count() == events

@@ -27,7 +27,8 @@ def record(world: Any) -> VictimRecord:
     Profile.objects.create(user=world.users["vw"], role="victim_worker", unit=world.unit)
     pp = world.users["pp"]
     [found] = [r for r in ensure_records(world.case) if r.person.ref == "V1"]
-    add_detail(found, kind="address", value=REFUGE, never_disclose=True, note="Refuge: never share", user=pp)
+    add_detail(found, kind="address", value=REFUGE, never_disclose=True, note="Refuge: never share",
+               user=world.users["vw"])  # only victim-facing workers add one
     add_detail(found, kind="phone", value="07700 900123", never_disclose=False, note=f"Not at {REFUGE}", user=pp)
     add_worker(found, role="idva", name="Jo IDVA", organisation="Northtown Women's Aid", phone="0114 496 0000",
                user=pp)

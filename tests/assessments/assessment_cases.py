@@ -118,6 +118,11 @@ class Team_:
     spo: User  # SPO1
     outsider: User  # a PO in another team
 
+    def victim_worker(self) -> User:
+        """A victim-facing worker in the unit (made on first use): the only role that adds never-disclose details."""
+        found = User.objects.filter(username="vw1").first()
+        return found or _user("vw1", "victim_worker", None, self.team.unit)
+
 
 
 

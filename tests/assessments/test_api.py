@@ -39,7 +39,7 @@ def submitted(team: Team_, case: Case) -> RiskAssessment:
     from safeguard.victims.actions import add_detail, ensure_records
 
     record = next(r for r in ensure_records(case) if r.person.ref == "P2")
-    add_detail(record, kind="address", value=REFUGE, never_disclose=True, user=team.pso)
+    add_detail(record, kind="address", value=REFUGE, never_disclose=True, user=team.victim_worker())
     draft = service.start_assessment(case, team.pso, on=DAY)
     content = {**SUFFICIENT, "rosh": "low", "rosh_rationale": "Lower than the incident suggests.",
                "people": {"P2": {"judgement": "high"}, "K1": {"judgement": "high"}},

@@ -146,12 +146,13 @@ def stored(assessment: RiskAssessment, team: Team_) -> RiskAssessment:
     from safeguard.victims.actions import add_detail, ensure_records, remove_detail
 
     records = {r.person.ref: r for r in ensure_records(assessment.case)}
-    add_detail(records["P2"], kind="address", value=REFUGE, never_disclose=True, user=team.pso)
+    add_detail(records["P2"], kind="address", value=REFUGE, never_disclose=True, user=team.victim_worker())
     add_detail(records["P2"], kind="phone", value=PHONE, never_disclose=False, user=team.pso)
     add_detail(records["P2"], kind="email", value=HER_EMAIL, never_disclose=False, user=team.pso)
     add_detail(records["X1"], kind="address", value=OLD_HOME, never_disclose=False, user=team.pso)
-    left = add_detail(records["P2"], kind="address", value=OLD_REFUGE, never_disclose=True, user=team.pso)
-    remove_detail(left, user=team.pso)
+    left = add_detail(records["P2"], kind="address", value=OLD_REFUGE, never_disclose=True,
+                      user=team.victim_worker())
+    remove_detail(left, user=team.victim_worker())
     return assessment
 
 

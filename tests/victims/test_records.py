@@ -120,3 +120,39 @@ def test_sealed_values_go_through_show_not_scrub(world: Any = None) -> None:
         redaction.scrub(Sealed("x"), case=None, user=None, channel="page")
     with pytest.raises(ValueError):
         redaction.scrub("x", case=None, user=None, channel="fax")
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("who", ["pp", "spo"])
+def test_only_victim_workers_add_or_remove_a_never_disclose_detail(world: World, who: str) -> None:
+    """Red team, issue 33 finding 5: the practitioner removed the victim's refuge address. The action refuses (so
+    every caller does), the page says why, and nothing changes; ordinary details they still manage."""
+    from safeguard.victims import actions
+
+    audit_before = AuditEntry.objects.filter(action__startswith="victim.detail_").count()
+    client = client_for(world, who)
+    removing = client.post(f"/victims/details/{world.refuge.pk}/remove/")
+    assert removing.status_code == 403
+    assert "Only a victim-facing worker can remove a detail marked never disclose" in removing.content.decode()
+    world.refuge.refresh_from_db()
+    assert world.refuge.removed_at is None
+    with pytest.raises(actions.VictimRecordError):
+        actions.remove_detail(world.refuge, user=world.users[who])
+    adding = client.post(f"/victims/{world.victim.pk}/details/", {"kind": "address", "value": "9 Other Street",
+                                                                  "never_disclose": "on", "note": ""})
+    assert adding.status_code == 400 and "Only a victim-facing worker can add" in adding.content.decode()
+    assert not ContactDetail.objects.filter(record=world.victim, never_disclose=True, removed_at=None).exclude(
+        pk=world.refuge.pk).exists()
+    assert AuditEntry.objects.filter(action__startswith="victim.detail_").count() == audit_before
+    page = client.get(f"/victims/{world.victim.pk}/").content.decode()
+    assert f"/victims/details/{world.refuge.pk}/remove/" not in page
+    # An ordinary detail: added and removed by the practitioner as before.
+    assert client.post(f"/victims/{world.victim.pk}/details/", {"kind": "email", "value": "v@example.org",
+                                                                "note": ""}).status_code == 302
+    email = ContactDetail.objects.get(kind="email", record=world.victim)
+    assert client.post(f"/victims/details/{email.pk}/remove/").status_code == 302
+    # The victim's worker still removes it (audited as before).
+    assert client_for(world, "victim_worker").post(f"/victims/details/{world.refuge.pk}/remove/").status_code == 302
+    world.refuge.refresh_from_db()
+    assert world.refuge.removed_at is not None
+    assert AuditEntry.objects.filter(action="victim.detail_removed", user=world.users["victim_worker"]).exists()

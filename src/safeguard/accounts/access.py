@@ -216,6 +216,13 @@ def can_reveal_never_disclose(user: Any, case: Any, channel: str) -> bool:
     return channel in NEVER_DISCLOSE_CHANNELS and role_of(user) == "victim_worker" and _in_unit(user, case)
 
 
+def can_manage_never_disclose(user: Any, case: Any) -> bool:
+    """Adding a detail marked never disclose (a refuge address), or removing one: victim-facing workers in the
+    case's unit only. The perpetrator's practitioner and their manager may see that one exists, never change it:
+    removing it would take its value out of every scrub and put the victim's whereabouts on their pages."""
+    return role_of(user) == "victim_worker" and _in_unit(user, case)
+
+
 def can_report_breach(user: Any, case: Any) -> bool:
     """Anyone may report a breach of a control: whoever can see the case, and partner agencies and
     victim-facing workers for cases in their area (they name the case by its reference or their request)."""

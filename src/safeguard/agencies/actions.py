@@ -36,7 +36,12 @@ REPORTED_BY_ROLE = {"police": "police", "practitioner": "practitioner", "spo": "
 
 
 class AgencyError(ValueError):
-    """An action refused: str() is a sentence to show the user. Nothing was written."""
+    """An action refused: str() is a sentence to show the user. Nothing was written. `field` names the form
+    field at fault, when there is one."""
+
+    def __init__(self, message: str, *, field: str | None = None) -> None:
+        super().__init__(message)
+        self.field = field
 
 
 def _user(user: Any) -> Any:
@@ -55,6 +60,17 @@ def _safe_for_log(case: Case, text: str) -> str:
 
 
 # -- requests to partner agencies ------------------------------------------------------------------------------
+NEVER_DISCLOSE_ADDRESS = ("An address in this request is marked never disclose on a victim's record: take it out. "
+                          "Nothing was saved or sent.")
+
+
+def _refuse_never_disclose_address(case: Case, addresses: str) -> None:
+    """A request's addresses go to the agency: none may match a never-disclose value of the case (a refuge
+    address), in any wording the matcher knows. Checked when a request is drafted, changed and sent."""
+    hidden = never_disclose_values(case)
+    if hidden and addresses and scrub_values(addresses, hidden) != addresses:
+        raise AgencyError(NEVER_DISCLOSE_ADDRESS, field="addresses")
+
 # The request being sent, so the AgencyCheck its event makes is linked to it (receivers.check_saved).
 sending: ContextVar[AgencyRequest | None] = ContextVar("sending", default=None)
 
@@ -62,6 +78,7 @@ sending: ContextVar[AgencyRequest | None] = ContextVar("sending", default=None)
 @transaction.atomic
 def draft_request(case: Case, *, agency: str, question: str, about: list[LinkedPerson], addresses: str = "",
                   area: Any = None, user: Any) -> AgencyRequest:
+    _refuse_never_disclose_address(case, addresses)
     request = AgencyRequest.objects.create(case=case, agency=agency, area=area or case.unit, question=question,
                                            addresses=addresses, created_by=_user(user))
     request.about.set(about)
@@ -78,6 +95,7 @@ def update_draft(request: AgencyRequest, *, question: str, about: list[LinkedPer
         concurrency.claim(request, edit_token)
     if request.status != "drafted":
         raise AgencyError("Only a draft can be changed: this request has been sent.")
+    _refuse_never_disclose_address(request.case, addresses)
     request.question, request.addresses, request.area = question, addresses, area
     request.save(update_fields=["question", "addresses", "area"])
     request.about.set(about)
@@ -93,10 +111,7 @@ def send_request(request: AgencyRequest, *, user: Any) -> AgencyRequest:
     if not request.question.strip():
         raise AgencyError("Enter the question for the agency before sending.")
     case = request.case
-    hidden = never_disclose_values(case)
-    if hidden and scrub_values(request.addresses.unseal(), hidden) != request.addresses.unseal():
-        raise AgencyError("An address in this request is marked never disclose on a victim's record: take it out "
-                          "before sending. Nothing was sent.")
+    _refuse_never_disclose_address(case, request.addresses.unseal())
     day = today()
     event: dict[str, Any] = {"on": day.isoformat(), "type": "check_requested", "agency": request.agency}
     refs = sorted(request.about.values_list("ref", flat=True))

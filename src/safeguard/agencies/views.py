@@ -260,9 +260,14 @@ def request_new(request: HttpRequest, ref: str) -> HttpResponse:
     form.set_people(case)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        item = actions.draft_request(case, agency=data["agency"], question=data["question"], about=form.people(case),
-                                     addresses=data["addresses"], area=data["area"], user=request.user)
-        return redirect("agencies:request", pk=item.pk)
+        try:
+            item = actions.draft_request(case, agency=data["agency"], question=data["question"],
+                                         about=form.people(case), addresses=data["addresses"], area=data["area"],
+                                         user=request.user)
+        except AgencyError as exc:  # a never-disclose address: nothing saved, the error on its field
+            form.add_error(exc.field, str(exc))
+        else:
+            return redirect("agencies:request", pk=item.pk)
     return _page(request, "request_form.html", {"case": case, "form": form, "title": "New request"},
                  status=400 if request.method == "POST" else 200)
 
@@ -295,7 +300,10 @@ def request_edit(request: HttpRequest, pk: int) -> HttpResponse:
             return _page(request, "request_form.html",
                          {"case": case, "form": form, "title": f"Change {item.ref}", "problems":
                           [concurrency.STALE_MESSAGE], "edit_token": concurrency.token(item)}, status=409)
-        return redirect("agencies:request", pk=item.pk)
+        except AgencyError as exc:  # a never-disclose address: nothing saved, the error on its field
+            form.add_error(exc.field, str(exc))
+        else:
+            return redirect("agencies:request", pk=item.pk)
     return _page(request, "request_form.html", {"case": case, "form": form, "title": f"Change {item.ref}",
                                                 "edit_token": request.POST.get(concurrency.FIELD)
                                                 or concurrency.token(item)},

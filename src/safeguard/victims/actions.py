@@ -9,11 +9,27 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from safeguard.accounts.access import can_manage_never_disclose
 from safeguard.actions import record_event
 from safeguard.audit.log import write_audit
 from safeguard.cases.models import Case, LinkedPerson
 from safeguard.oversight.service import today
 from safeguard.victims.models import ContactDetail, SafetyContact, SupportWorker, VictimRecord
+
+NEVER_DISCLOSE_ADD = ("Only a victim-facing worker can add a detail marked never disclose. Nothing was saved: "
+                      "give it to the victim's worker to record.")
+NEVER_DISCLOSE_REMOVE = ("Only a victim-facing worker can remove a detail marked never disclose. Nothing was "
+                         "changed: ask the victim's worker.")
+
+
+class VictimRecordError(ValueError):
+    """A change to a safety record refused: str() is a sentence to show the user; `field` names the form field at
+    fault, when there is one. Nothing was written."""
+
+    def __init__(self, message: str, *, field: str | None = None) -> None:
+        super().__init__(message)
+        self.field = field
+
 
 RECORD_RELATIONSHIPS = frozenset({"partner", "ex_partner", "child", "partners_child"})
 
@@ -50,6 +66,9 @@ def viewed(record: VictimRecord, user: Any) -> None:
 @transaction.atomic
 def add_detail(record: VictimRecord, *, kind: str, value: str, never_disclose: bool, note: str = "",
                user: Any) -> ContactDetail:
+    """Only victim-facing workers add a never-disclose detail (access.can_manage_never_disclose)."""
+    if never_disclose and not can_manage_never_disclose(user, record.case):
+        raise VictimRecordError(NEVER_DISCLOSE_ADD, field="never_disclose")
     detail = ContactDetail.objects.create(record=record, kind=kind, value=value, never_disclose=never_disclose,
                                           note=note, added_by=user if user.is_authenticated else None)
     _audit("victim.detail_added", record, user, kind=kind, status="never_disclose" if never_disclose else "")
@@ -58,6 +77,9 @@ def add_detail(record: VictimRecord, *, kind: str, value: str, never_disclose: b
 
 @transaction.atomic
 def remove_detail(detail: ContactDetail, *, user: Any) -> None:
+    """Stamps `removed_at` (nothing is deleted). Only victim-facing workers remove a never-disclose detail."""
+    if detail.never_disclose and not can_manage_never_disclose(user, detail.record.case):
+        raise VictimRecordError(NEVER_DISCLOSE_REMOVE)
     detail.removed_at = timezone.now()
     detail.save(update_fields=["removed_at"])
     _audit("victim.detail_removed", detail.record, user, kind=detail.kind)

@@ -11,7 +11,8 @@ class DetailForm(forms.Form):
     kind = forms.ChoiceField(choices=ContactDetail.KINDS, widget=forms.RadioSelect, label="Kind")
     value = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), label="Detail")
     never_disclose = forms.BooleanField(required=False, label="Never disclose (for example a refuge address): "
-                                                              "only victim-facing workers see it, on screen only")
+                                                              "only victim-facing workers see it, on screen only, "
+                                                              "and only they may add or remove it")
     note = forms.CharField(required=False, label="Note", help_text="When and how it may be used")
 
 

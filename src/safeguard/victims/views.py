@@ -13,7 +13,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from safeguard.accounts.access import can_see_victims, role_of, victim_records_visible
+from safeguard.accounts.access import can_manage_never_disclose, can_see_victims, role_of, victim_records_visible
 from safeguard.audit.log import write_audit
 from safeguard.audit.models import AuditEntry
 from safeguard.cases.models import Case
@@ -55,14 +55,16 @@ def case_records(request: HttpRequest, ref: str) -> HttpResponse:
     return render(request, "victims/case.html", {"case": case, "records": records})
 
 
-def _record_context(request: HttpRequest, record: VictimRecord, forms_: dict[str, Any]) -> dict[str, Any]:
+def _record_context(request: HttpRequest, record: VictimRecord, forms_: dict[str, Any],
+                    problems: list[str] | None = None) -> dict[str, Any]:
     case, user = record.case, request.user
     details = [(d, detail_text(d, user=user, channel="page"), show(d.note, user=user, case=case, channel="page"))
                for d in record.details.filter(removed_at=None)]
     workers = [(w, show(w.phone, user=user, case=case, channel="page")) for w in record.workers.all()]
     contacts = [(c, show(c.plan, user=user, case=case, channel="page")) for c in record.contacts.all()]
     return {"record": record, "case": case, "person": record.person, "details": details, "workers": workers,
-            "contacts": contacts, **forms_}
+            "contacts": contacts, "problems": problems or [],
+            "manages_never_disclose": can_manage_never_disclose(user, case), **forms_}
 
 
 def _forms(data: Any = None, which: str = "") -> dict[str, Any]:
@@ -89,6 +91,8 @@ def _post_record_form(request: HttpRequest, pk: int, which: str, record_with: Ca
             record_with(record, user=request.user, **form.cleaned_data)
         except TimelineError as exc:  # only a safety contact goes on the case's record, which may refuse it
             form.add_error(None, f"This could not be recorded on the case: {exc.problem}")
+        except actions.VictimRecordError as exc:  # a never-disclose detail from someone who may not add one
+            form.add_error(exc.field, str(exc))
         else:
             return redirect("victims:record", pk=record.pk)
     return render(request, "victims/record.html", _record_context(request, record, found), status=400)
@@ -106,7 +110,11 @@ def remove_detail(request: HttpRequest, pk: int) -> HttpResponse:
     detail = ContactDetail.objects.select_related("record__case").filter(pk=pk, removed_at=None).first()
     if detail is None or not can_see_victims(request.user, detail.record.case):
         raise Http404("No such detail")
-    actions.remove_detail(detail, user=request.user)
+    try:
+        actions.remove_detail(detail, user=request.user)
+    except actions.VictimRecordError as exc:  # a never-disclose detail, and not a victim-facing worker
+        return render(request, "victims/record.html",
+                      _record_context(request, detail.record, _forms(), problems=[str(exc)]), status=403)
     return redirect("victims:record", pk=detail.record_id)
 
 
