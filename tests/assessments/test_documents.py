@@ -3,12 +3,13 @@ reader may not see (not even when someone typed it into the summary)."""
 
 from __future__ import annotations
 
+import copy
 import io
 import re
 from datetime import date
 
 import pytest
-from assessment_cases import DAY, HOUSEHOLD_EVENTS, SUFFICIENT, Team_, build_case, make_team
+from assessment_cases import DAY, HOUSEHOLD_EVENTS, NORFOLK_EVENTS, SUFFICIENT, Team_, build_case, make_team
 from pypdf import PdfReader
 
 from safeguard.assessments import service
@@ -57,7 +58,11 @@ def assessment(team: Team_) -> RiskAssessment:
     content = {**SUFFICIENT, "dash_yes": 15,
                "summary": "Amy has moved to flat 2 17 harbour road, seaport se4 1aa with Lily. "
                           + SUFFICIENT["summary"],
-               "plan": [*SUFFICIENT["plan"], {"action": "Refer to MARAC", "owner": "PS1", "due_on": "2024-03-18"}],
+               "plan": [*SUFFICIENT["plan"], {"action": "Refer to MARAC", "owner": "PS1", "due_on": "2024-03-18"},
+                        {"action": "Go to every BBR session", "owner": "Person on probation",
+                         "due_on": "2024-04-30"},
+                        {"action": "Keep away from flat 2, 17 Harbour Road, Seaport SE4 1AA", "owner": "PoP",
+                         "due_on": "2024-04-30"}],
                "circumstances": {"household": "Lives with P2 and K1."},
                "protective_factors": [{"factor": "Employed", "evidence": "Payslips"}]}
     service.save_draft(draft, content, team.pso, on=DAY)
@@ -87,16 +92,19 @@ def test_practitioner_copy_has_every_section_and_the_checks_but_never_the_refuge
     assert appears("Other details withheld: never to be disclosed", text)
 
 
-def test_person_on_probation_copy_leaves_out_every_contact_detail_third_party_text_and_checks(
-        assessment: RiskAssessment) -> None:
+def test_person_on_probation_copy_carries_only_the_allow_listed_fields(assessment: RiskAssessment) -> None:
+    """Red team, issue 33 finding 2: his copy was the assessment with parts taken out, and said "never to be
+    disclosed". Now it is built from an allow-list: withheld things are simply absent."""
     text = text_of(service.assessment_pdf(assessment, "person_on_probation", details=DETAILS))
-    for section in SECTIONS:
-        assert appears(section, text), section
-    assert appears("Copy for the person on probation", text)
-    for secret in (REFUGE, "17 Harbour Road", OLD_HOME, PHONE, "Four domestic call-outs"):
-        assert not appears(secret, text), secret
-    assert not appears("Checks (probation staff only)", text)
-    assert appears("Withheld from this copy", text)
+    for shown in ("Your risk management plan", "Copy for the person on probation", "Dean Harper", "X600001",
+                  "Staff PS1", "Coastal East", "What your order or licence requires", "What you will do",
+                  "Go to every BBR session", "30 April 2024"):
+        assert appears(shown, text), shown
+    for absent in (REFUGE, "17 Harbour Road", OLD_HOME, PHONE, "Four domestic call-outs", "Amy", "Lily", "Jo Reed",
+                   "P2", "K1", "X1", "withheld", "never", "disclose", "refuge", "Who is at risk", "Pattern and history",
+                   "Risk of serious harm", "Summary", "Refer to MARAC", "Home visit with the police", "MARAC",
+                   "Keep away from", "Checks (probation staff only)", "Tier", "DASH", "Strangulation"):
+        assert not appears(absent, text), absent
 
 
 def test_marac_pack_is_prefilled_from_the_assessment_and_never_shows_the_refuge_address(
@@ -131,6 +139,25 @@ def test_a_draft_assessment_prints_too(team: Team_) -> None:
     draft = service.start_assessment(case, team.pso, on=date(2024, 3, 15))
     text = text_of(service.assessment_pdf(draft, "practitioner", details={}))
     assert appears("Not yet submitted", text) and appears("Not considered", text)
+
+
+def test_the_person_on_probation_copy_is_refused_for_a_draft_or_an_uncountersigned_assessment(team: Team_) -> None:
+    """Red team, issue 33 finding 2: a draft could be printed as his copy. Only a countersigned final one is his."""
+    case = build_case("X600003", HOUSEHOLD_EVENTS)
+    draft = service.start_assessment(case, team.pso, on=date(2024, 3, 15))
+    with pytest.raises(service.AssessmentError, match="only from a final, countersigned assessment: this one is"):
+        service.assessment_pdf(draft, "person_on_probation", details={})
+    events = copy.deepcopy(NORFOLK_EVENTS)
+    events[-1]["practitioner"] = "PO1"
+    mine = service.start_assessment(build_case("X600004", events), team.po, on=date(2023, 1, 30))
+    service.save_draft(mine, {"rosh": "high", "rosh_rationale": "Axe threats.", "sara_partner": "high",
+                              "sara_others": "medium", "people": {"EX1": {"judgement": "high"},
+                                                                  "CH1": {"judgement": "medium"}}},
+                       team.po, on=date(2023, 1, 30))
+    final = service.submit(mine, team.po, on=date(2023, 1, 30))  # an experienced, trained PO: final at once
+    assert final.status == "final" and final.countersigned_by is None
+    with pytest.raises(service.AssessmentError, match="not countersigned by a senior probation officer"):
+        service.assessment_pdf(final, "person_on_probation", details={})
 
 
 # -- the details stored in victims' records (encrypted), as each reader is entitled to them ---------------------
@@ -180,13 +207,14 @@ def test_each_reader_gets_the_stored_details_they_may_see_and_never_the_refuge(
         assert appears("Other details withheld: never to be disclosed", text)
     # ...the person on probation's copy carries none...
     theirs = text_of(service.assessment_pdf(stored, "person_on_probation", user=team.pso))
-    for secret in (PHONE, HER_EMAIL, OLD_HOME):
+    for secret in (PHONE, HER_EMAIL, OLD_HOME, "withheld", "never", "Amy"):
         assert not appears(secret, theirs), secret
-    assert appears("Withheld from this copy", theirs)
+    assert appears("Go to every BBR session", theirs)
     # ...and no copy carries a refuge address, current or left, though the summary names the current one.
     for text in (staff_copy, agency_copy, marac, theirs):
         for secret in (REFUGE, "17 Harbour Road", OLD_REFUGE, "9 Quay Street"):
             assert not appears(secret, text), secret
+    for text in (staff_copy, agency_copy, marac):
         assert appears("Amy has moved to [withheld] with Lily", text)
 
 

@@ -10,6 +10,7 @@ from assessment_cases import DAY, HOUSEHOLD_EVENTS, Team_, build_case, make_team
 from django.test import Client
 
 from safeguard.assessments.models import RiskAssessment
+from safeguard.audit.models import AuditEntry
 from safeguard.cases.models import Case, CaseEvent
 
 
@@ -108,10 +109,16 @@ def test_return_for_changes_and_documents(team: Team_, case: Case) -> None:
     assessment.refresh_from_db()
     assert assessment.status == "returned"
     assert client_for(team.pso).get(url).status_code == 404
-    for audience in ("practitioner", "partner_agency", "person_on_probation"):
+    for audience in ("practitioner", "partner_agency"):
         pdf = pso.get(f"/cases/{case.ref}/assessments/{assessment.pk}/assessment.pdf?audience={audience}")
         assert pdf.status_code == 200 and pdf["Content-Type"] == "application/pdf"
         assert pdf.content.startswith(b"%PDF")
+    # Returned for changes: not his plan, so his copy is refused on the page, which says why (issue 33, finding 2).
+    refused = pso.get(f"/cases/{case.ref}/assessments/{assessment.pk}/assessment.pdf?audience=person_on_probation")
+    assert refused.status_code == 409 and not refused.content.startswith(b"%PDF")
+    assert "made only from a final, countersigned assessment: this one is returned for changes" in \
+        refused.content.decode()
+    assert not AuditEntry.objects.filter(action="assessment.document", detail__kind="person_on_probation").exists()
     assert pso.get(f"/cases/{case.ref}/assessments/{assessment.pk}/assessment.pdf?audience=x").status_code == 404
     marac = pso.get(f"/cases/{case.ref}/assessments/{assessment.pk}/marac-referral.pdf")
     assert marac.status_code == 200 and marac.content.startswith(b"%PDF")

@@ -5,10 +5,18 @@ Every document is made for an explicit audience, and leaves out what that reader
     practitioner          probation staff on the case: everything, with the internal checks and explanations
     partner_agency        MARAC and other agencies: victims' and children's contact details, but no internal
                           checks or explanations
-    person_on_probation   the person supervised: no victim's, partner's or child's contact details, nothing other
-                          agencies or victims told us, no internal checks
+    person_on_probation   the person supervised: a copy of its own (probation_copy), built from an allow-list of
+                          what he needs, and made only from a countersigned final assessment (see below)
 
 A contact detail marked "never disclose" (a refuge address, say) goes into no document, whoever reads it.
+
+The person on probation's copy (issue 33, finding 2) is not the assessment with parts taken out: it carries only
+his own name, reference, date of birth and delivery unit, his practitioner's name, the date the assessment became
+final, what his order or licence requires (the kinds of requirement and condition, with days or hours, never an
+address or a protected person), and the plan actions that are his (owner "person on probation", or his name).
+Nothing else is in it: no victim, partner or child, no history, risk levels, sources, summary or other agencies'
+actions. A plan action whose text holds a victim's contact detail is left out, not marked: the copy never says
+that something was withheld, so it cannot reveal that a refuge address exists.
 
 Victims' and children's contact details live in their own model, with its own permission and field
 encryption (safeguard.victims). Documents take them as an explicit `details` mapping (person ref ->
@@ -215,7 +223,10 @@ def _plan_rows(content: dict[str, Any]) -> list[dict[str, str]]:
 def assessment_document(ctx: Context, content: dict[str, Any], *, case: Mapping[str, Any],
                         meta: Mapping[str, Any], audience: Audience,
                         details: Mapping[str, ContactDetails]) -> dict[str, Any]:
-    """Everything the assessment PDF shows, already redacted for `audience`."""
+    """Everything the assessment PDF shows, already redacted for `audience`. Not for the person on probation:
+    his copy is probation_copy, an allow-list."""
+    if audience is Audience.PERSON_ON_PROBATION:
+        raise ValueError("the person on probation's copy is made by probation_copy, from an allow-list")
     content = c.normalise(content)
     seen = VISIBILITY[audience]
     people = _person_rows(ctx, content, audience, details)
@@ -289,6 +300,64 @@ def marac_document(ctx: Context, content: dict[str, Any], *, case: Mapping[str, 
         "summary": content["summary"],
     }
     return scrub(doc, withheld_strings(audience, details))
+
+
+# -- the person on probation's copy: an allow-list ---------------------------------------------------------------
+# What his order or licence requires, in words addressed to him: kinds only, never an address or a protected person.
+REQUIREMENTS = {
+    "accredited_programme": "Attend and complete an accredited programme", "rar": "Rehabilitation activity",
+    "unpaid_work": "Unpaid work", "curfew": "Curfew", "exclusion": "Stay out of the places the court named",
+    "alcohol_treatment": "Alcohol treatment", "drug_rehabilitation": "Drug rehabilitation",
+    "mental_health_treatment": "Mental health treatment",
+}
+CONDITIONS = {
+    "no_contact": "No contact with the people your licence names", "exclusion_zone": "Stay out of the exclusion zone "
+    "your licence sets", "residence": "Live at the address your probation practitioner approved",
+    "curfew": "Curfew", "programme": "Attend the programme your licence names",
+    "disclose_relationships": "Tell your probation practitioner about any new relationship",
+}
+# A plan action is his when its "Who" is one of these (ignoring case, spaces and punctuation), or his name.
+HIS_OWNERS = frozenset({"persononprobation", "thepersononprobation", "pop"})
+
+
+def _requirement_rows(ctx: Context) -> list[str]:
+    facts = ctx.facts.until(ctx.on)
+    rows = []
+    sentence, licence = facts.last("sentenced"), facts.last("released")
+    for item in (sentence.get("requirements") or []) if sentence else []:
+        label = REQUIREMENTS.get(item.get("type", ""))
+        if label:
+            extra = f" ({item['days']} days)" if item.get("days") else \
+                f" ({item['hours']} hours)" if item.get("hours") else ""
+            rows.append(label + extra)
+    for item in (licence.get("conditions") or []) if licence else []:
+        label = CONDITIONS.get(item.get("type", ""))
+        if label:
+            rows.append(label)
+    return rows
+
+
+def is_his(owner: str, name: str) -> bool:
+    """Whether a plan action's "Who" names the person on probation."""
+    who = _NOT_WORD.sub("", owner).lower()
+    return bool(who) and (who in HIS_OWNERS or who == _NOT_WORD.sub("", name).lower())
+
+
+def probation_copy(ctx: Context, content: dict[str, Any], *, case: Mapping[str, Any], meta: Mapping[str, Any],
+                   details: Mapping[str, ContactDetails]) -> dict[str, Any]:
+    """The person on probation's copy: only the allow-listed fields (module docstring). A plan action whose text
+    holds any victim's contact detail is left out whole."""
+    content = c.normalise(content)
+    strings = withheld_strings(Audience.PERSON_ON_PROBATION, details)
+    plan = [row for row, item in zip(_plan_rows(content), content["plan"], strict=True)
+            if is_his(item["owner"], str(case.get("name", "")))]
+    return {
+        "title": "Your risk management plan", "audience": Audience.PERSON_ON_PROBATION.label,
+        "case": {key: case[key] for key in ("ref", "name", "born", "unit", "practitioner")},
+        "final_on": meta["final_on"], "made_on": meta["made_on"], "requirements": _requirement_rows(ctx),
+        "plan": [{"action": row["action"], "due": row["due"]} for row in plan
+                 if scrub(row["action"], strings) == row["action"]],
+    }
 
 
 def render_pdf(template: str, doc: dict[str, Any], strings: list[str]) -> bytes:

@@ -313,6 +313,8 @@ def assessment_pdf(assessment: RiskAssessment, audience: str, *, user: Any = Non
     from safeguard.assessments import documents
 
     who = documents.Audience(audience)
+    if who is documents.Audience.PERSON_ON_PROBATION:
+        return probation_copy_pdf(assessment, user=user, details=details)
     details = documents.contact_details(assessment.case, user) if details is None else details
     version = version or assessment.latest()
     ctx = document_context(assessment)
@@ -320,6 +322,35 @@ def assessment_pdf(assessment: RiskAssessment, audience: str, *, user: Any = Non
                                         meta=_meta(assessment, version), audience=who, details=details)
     strings = documents.withheld_strings(who, details)
     return documents.render_pdf("assessments/pdf_assessment.html", doc, strings)
+
+
+def probation_copy_refusal(assessment: RiskAssessment) -> str:
+    """Why the person on probation's copy may not be made from this assessment ("" when it may): only a final
+    assessment a senior probation officer countersigned is his plan."""
+    if assessment.status != "final":
+        return (f"The copy for the person on probation is made only from a final, countersigned assessment: this "
+                f"one is {assessment.get_status_display().lower()}. Nothing was made.")
+    if assessment.countersigned_by_id is None:
+        return ("The copy for the person on probation is made only from a countersigned assessment: this one was "
+                "not countersigned by a senior probation officer. Nothing was made.")
+    return ""
+
+
+def probation_copy_pdf(assessment: RiskAssessment, *, user: Any = None,
+                       details: dict[str, Any] | None = None) -> bytes:
+    """The person on probation's copy (documents.probation_copy): refused with AssessmentError unless the
+    assessment is final and countersigned."""
+    from safeguard.assessments import documents
+
+    refusal = probation_copy_refusal(assessment)
+    if refusal:
+        raise AssessmentError(refusal)
+    details = documents.contact_details(assessment.case, user) if details is None else details
+    version = assessment.latest()
+    doc = documents.probation_copy(document_context(assessment), version.content if version else {},
+                                   case=_case_info(assessment.case), meta=_meta(assessment, version), details=details)
+    strings = documents.withheld_strings(documents.Audience.PERSON_ON_PROBATION, details)
+    return documents.render_pdf("assessments/pdf_probation_copy.html", doc, strings)
 
 
 def marac_pdf(assessment: RiskAssessment, *, user: Any = None, details: dict[str, Any] | None = None) -> bytes:

@@ -102,6 +102,7 @@ def assessment_detail(request: HttpRequest, ref: str, pk: int, problems: list[st
         "contradictions": contradictions(content, ctx), "problems": problems or [],
         "versions": assessment.versions.select_related("by").order_by("-number"),
         "labels": labels, "c": c, "audiences": list(Audience),
+        "probation_copy_refusal": service.probation_copy_refusal(assessment),
         "can_edit": assessment.editable and can_record(request.user, case),
         "can_countersign": assessment.status == "awaiting_countersignature"
         and service.may_countersign(request.user, assessment),
@@ -265,10 +266,15 @@ def assessment_pdf(request: HttpRequest, ref: str, pk: int) -> HttpResponse:
         audience = Audience(request.GET.get("audience", Audience.PRACTITIONER.value))
     except ValueError as exc:
         raise Http404("No such copy") from exc
+    try:
+        data = service.assessment_pdf(assessment, audience.value, user=request.user)
+    except service.AssessmentError as exc:  # his copy from a draft or uncountersigned assessment: nothing made
+        refused = assessment_detail(request, ref, pk, problems=[str(exc)])
+        refused.status_code = 409
+        return refused
     write_audit("assessment.document", user=request.user, case_ref=case.ref, object_type="risk_assessment",
                 object_id=str(assessment.pk), detail={"kind": audience.value, "format": "pdf"})
-    return _pdf_response(service.assessment_pdf(assessment, audience.value, user=request.user),
-                         f"{case.ref}-risk-assessment-{assessment.pk}-{audience.value}.pdf")
+    return _pdf_response(data, f"{case.ref}-risk-assessment-{assessment.pk}-{audience.value}.pdf")
 
 
 @login_required
