@@ -129,7 +129,7 @@ PASSWORD_HASHERS = [
 ]
 AUTHENTICATION_BACKENDS = [
     "safeguard.accounts.lockout.LockoutBackend",  # first: refuses a locked-out sign-in before checking it
-    "django.contrib.auth.backends.ModelBackend",
+    "safeguard.accounts.backends.WebSignInBackend",  # Django's, but never an API-only (integration) account
 ]
 # Two-factor (TOTP plus single-use recovery codes) for every role; off only for the demo and the test suite.
 SAFEGUARD_TWO_FACTOR = os.environ.get("SAFEGUARD_TWO_FACTOR", "1") != "0"

@@ -9,11 +9,13 @@ import pytest
 from account_helpers import admin_client, sign_in
 from django.contrib.auth.models import User
 from django.test import Client
-from web_scenarios import Org, outsider_case, settled_case
+from web_scenarios import PASSWORD, Org, outsider_case, settled_case
 
-from safeguard.accounts.models import Profile
+from safeguard.accounts import actions
+from safeguard.accounts.models import Profile, RoleApproval
 from safeguard.audit.models import AuditEntry
 from safeguard.workforce.models import DeliveryUnit, Staff
+from sign_ins import make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -47,26 +49,110 @@ def test_administrators_cannot_reach_case_pages(org: Org, admin: Any) -> None:
         assert client.get(f"/api/v1/cases/{case.ref}/").status_code in {403, 404}
 
 
+def _temporary_password(text: str) -> str | None:
+    found = re.search(r'data-testid="temporary-password"><code>([^<]+)</code>', text)
+    return found.group(1) if found else None
+
+
 def test_creating_a_user_with_a_role_and_unit(org: Org, admin: Any) -> None:
     unit = DeliveryUnit.objects.get(name="North City")
-    staff = Staff.objects.create(code="P77", name="New Starter", grade="PO")
     response = admin_client(admin).post("/users/new/", {
         "username": "n.starter", "first_name": "New", "last_name": "Starter", "email": "",
-        "role": "practitioner", "unit": unit.pk, "staff": staff.pk})
+        "role": "head", "unit": unit.pk})
     assert response.status_code == 200
-    text = response.content.decode()
-    password = re.search(r'data-testid="temporary-password"><code>([^<]+)</code>', text)
+    password = _temporary_password(response.content.decode())
     assert password is not None
     user = User.objects.get(username="n.starter")
-    assert user.profile.role == "practitioner" and user.profile.unit == unit
-    staff.refresh_from_db()
-    assert staff.user == user
+    assert user.profile.role == "head" and user.profile.unit == unit
     assert user.password.startswith("argon2$")
-    assert sign_in(Client(), "n.starter", password.group(1)).status_code == 302
+    assert sign_in(Client(), "n.starter", password).status_code == 302
     entry = AuditEntry.objects.get(action="user.created")
     assert entry.user_id == admin.pk and entry.object_id == str(user.pk)
-    assert entry.detail["role"] == "practitioner" and entry.detail["unit"] == unit.pk
-    assert password.group(1) not in str(entry.detail) and "n.starter" not in str(entry.detail)
+    assert entry.detail["role"] == "head" and entry.detail["unit"] == unit.pk
+    assert password not in str(entry.detail) and "n.starter" not in str(entry.detail)
+    assert not AuditEntry.objects.filter(action="user.role_requested").exists()
+
+
+@pytest.mark.parametrize("role", ["victim_worker", "practitioner"])
+def test_a_role_that_reads_victims_records_needs_a_second_administrators_approval(
+        org: Org, admin: Any, role: str) -> None:
+    """Red team, issue 33 finding 7: an administrator made themselves a victim worker (added an account and signed
+    in with its temporary password). Now the account has no password until another administrator approves."""
+    unit = DeliveryUnit.objects.get(name="North City")
+    staff = Staff.objects.create(code="P77", name="New Starter", grade="PO") if role == "practitioner" else None
+    ada = admin_client(admin)
+    response = ada.post("/users/new/", {"username": "n.starter", "first_name": "New", "last_name": "Starter",
+                                        "email": "", "role": role, "unit": unit.pk, "staff": staff.pk if staff else ""})
+    text = response.content.decode()
+    assert response.status_code == 200 and _temporary_password(text) is None
+    assert 'data-testid="waiting-approval"' in text
+    user = User.objects.get(username="n.starter")
+    assert user.profile.role == role and not user.has_usable_password()
+    assert sign_in(Client(), "n.starter", "").status_code == 200  # nobody can sign in to it yet
+    requested = AuditEntry.objects.get(action="user.role_requested")
+    assert requested.user_id == admin.pk and requested.object_id == str(user.pk) and requested.detail["role"] == role
+    # The administrator who asked cannot approve it, on the page or through the action.
+    refused = ada.post(f"/users/{user.pk}/approve-role/", follow=True).content.decode()
+    assert "another administrator must approve the role" in refused and _temporary_password(refused) is None
+    with pytest.raises(actions.AccountError):
+        actions.approve_role(admin, user, "a-temporary-password-1")
+    user.refresh_from_db()
+    assert not user.has_usable_password() and not AuditEntry.objects.filter(action="user.role_approved").exists()
+    # A second administrator approves: they are shown the temporary password, and the person can sign in.
+    bea = make_user("bea", "admin", None, None)
+    approved = admin_client(bea).post(f"/users/{user.pk}/approve-role/")
+    password = _temporary_password(approved.content.decode())
+    assert approved.status_code == 200 and password is not None
+    assert sign_in(Client(), "n.starter", password).status_code == 302
+    entry = AuditEntry.objects.get(action="user.role_approved")
+    assert entry.user_id == bea.pk and entry.object_id == str(user.pk) and entry.detail["role"] == role
+    assert RoleApproval.objects.get(subject=user).decided_by == bea
+    again = admin_client(bea).post(f"/users/{user.pk}/approve-role/", follow=True).content.decode()
+    assert "no role waiting for approval" in again
+
+
+def test_a_role_is_never_decided_for_ones_own_account_and_a_refusal_deactivates(org: Org, admin: Any) -> None:
+    bea = make_user("bea", "admin", None, None)
+    mine = RoleApproval.objects.create(subject=admin, role="victim_worker", requested_by=bea)
+    for decide in (lambda: actions.approve_role(admin, admin, "a-temporary-password-1"),
+                   lambda: actions.refuse_role(admin, admin)):
+        with pytest.raises(actions.AccountError, match="your own account"):
+            decide()
+    mine.refresh_from_db()
+    assert mine.approved is None
+    other = User.objects.create_user("v.worker")
+    other.set_unusable_password()
+    other.save()
+    Profile.objects.create(user=other, role="victim_worker", unit=DeliveryUnit.objects.get(name="North City"))
+    RoleApproval.objects.create(subject=other, role="victim_worker", requested_by=bea)
+    assert admin_client(admin).post(f"/users/{other.pk}/refuse-role/").status_code == 302
+    other.refresh_from_db()
+    assert not other.is_active and not other.has_usable_password()
+    assert AuditEntry.objects.get(action="user.role_refused").user_id == admin.pk
+
+
+def test_an_integration_account_has_no_password_and_never_signs_in_on_the_web(org: Org, admin: Any) -> None:
+    """Red team, issue 33 finding 7: integration accounts got a web password and read every case page."""
+    unit = DeliveryUnit.objects.get(name="North City")
+    response = admin_client(admin).post("/users/new/", {"username": "ndelius", "first_name": "nDelius",
+                                                        "last_name": "North", "email": "", "role": "integration",
+                                                        "unit": unit.pk})
+    text = response.content.decode()
+    assert response.status_code == 200 and _temporary_password(text) is None and 'data-testid="no-password"' in text
+    system = User.objects.get(username="ndelius")
+    assert not system.has_usable_password()
+    with pytest.raises(actions.AccountError):
+        actions.change_password(system, "a-long-enough-password-1")
+    with pytest.raises(actions.AccountError):
+        actions.create_user(admin, username="ndelius2", first_name="n", last_name="d", email="", role="integration",
+                            unit=unit, staff=None, password="a-long-enough-password-1")
+    # Even with a password put in the database behind the application's back, the sign-in page refuses it.
+    system.set_password(PASSWORD)
+    system.save()
+    client = Client()
+    refused = sign_in(client, "ndelius")
+    assert refused.status_code == 200 and "Enter a correct username and password" in refused.content.decode()
+    assert client.get(f"/cases/{settled_case().ref}/").status_code in {302, 404}
 
 
 @pytest.mark.parametrize(("data", "message"), [

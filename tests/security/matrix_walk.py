@@ -65,6 +65,8 @@ PK: dict[str, Callable[[SecurityWorld], Any]] = {
     "accounts:user-reactivate": lambda w: w.users["pp"].pk,
     "accounts:user-reset-two-factor": lambda w: w.users["pp"].pk,
     "accounts:user-unlock": lambda w: w.users["pp"].pk,
+    "accounts:user-approve-role": lambda w: w.users["pp"].pk,
+    "accounts:user-refuse-role": lambda w: w.users["pp"].pk,
     "insights_web:audit-sample": lambda w: w.sample.pk,
     "insights_web:audit-case": lambda w: w.sample.pk,
 }

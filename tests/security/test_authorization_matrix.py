@@ -66,6 +66,8 @@ EXPECTED: dict[str, str] = {
     "accounts:user-reactivate":          "404   404   404   404   404   404   404   ok    404   login",
     "accounts:user-reset-two-factor":    "404   404   404   404   404   404   404   ok    404   login",
     "accounts:user-unlock":              "404   404   404   404   404   404   404   ok    404   login",
+    "accounts:user-approve-role":        "404   404   404   404   404   404   404   ok    404   login",
+    "accounts:user-refuse-role":         "404   404   404   404   404   404   404   ok    404   login",
     "agencies:index":                    "ok    ok    ok    ok    ok    ok    ok    ok    ok    login",
     "agencies:queue":                    "403   403   403   403   ok    ok    403   403   403   login",
     "agencies:queue-item":               "403   403   403   403   ok    404   403   403   403   login",

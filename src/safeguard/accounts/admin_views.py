@@ -1,4 +1,5 @@
-"""User management for administrators: list, create, deactivate and reactivate, reset two-factor, unlock.
+"""User management for administrators: list, create, deactivate and reactivate, reset two-factor, unlock, and
+approve or refuse a role that reads victims' records (a second administrator's decision: actions.approve_role).
 
 Administrators manage users, not cases: these pages are theirs alone (access.can_manage_users), and the case
 pages give them nothing (access.visible_cases). Users are never deleted.
@@ -50,12 +51,13 @@ def new_user(request: HttpRequest) -> HttpResponse:
     form = NewUserForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        password = temporary_password()
+        password = temporary_password() if actions.password_at_once(data["role"]) else None
         user = actions.create_user(request.user, username=data["username"], first_name=data["first_name"],
                                    last_name=data["last_name"], email=data["email"], role=data["role"],
                                    unit=data["unit"], staff=data["staff"], password=password)
         # Shown once, on this response only: never in a URL, a message cookie or a log.
-        return render(request, "accounts/user_created.html", {"subject": user, "password": password})
+        return render(request, "accounts/user_created.html", {"subject": user, "password": password,
+                                                              "approval": actions.waiting_approval(user)})
     return render(request, "accounts/user_new.html", {"form": form}, status=400 if form.errors else 200)
 
 
@@ -64,7 +66,36 @@ def user_detail(request: HttpRequest, pk: int) -> HttpResponse:
     subject = get_object_or_404(User.objects.select_related("profile", "profile__unit"), pk=pk)
     return render(request, "accounts/user.html", {
         "subject": subject, "locked": bool(locked_usernames([subject.username])),
-        "has_two_factor": two_factor.has_two_factor(subject), "is_self": subject.pk == request.user.pk})
+        "has_two_factor": two_factor.has_two_factor(subject), "is_self": subject.pk == request.user.pk,
+        "approval": actions.waiting_approval(subject)})
+
+
+@admin_only
+@require_POST
+def approve_role(request: HttpRequest, pk: int) -> HttpResponse:
+    """A second administrator approves the role: the temporary password is shown to them, once."""
+    subject = get_object_or_404(User, pk=pk)
+    password = temporary_password()
+    try:
+        actions.approve_role(request.user, subject, password)
+    except actions.AccountError as exc:
+        messages.error(request, str(exc))
+        return redirect("accounts:user", pk=pk)
+    return render(request, "accounts/user_created.html", {"subject": subject, "password": password,
+                                                          "approved": True})
+
+
+@admin_only
+@require_POST
+def refuse_role(request: HttpRequest, pk: int) -> HttpResponse:
+    subject = get_object_or_404(User, pk=pk)
+    try:
+        actions.refuse_role(request.user, subject)
+    except actions.AccountError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, "The role has been refused and the account deactivated.")
+    return redirect("accounts:user", pk=pk)
 
 
 def _change_user(request: HttpRequest, pk: int, change: Callable[[Any, User], object], done: str, *,

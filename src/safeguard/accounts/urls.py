@@ -19,4 +19,6 @@ urlpatterns = [
     path("users/<int:pk>/reactivate/", admin_views.reactivate, name="user-reactivate"),
     path("users/<int:pk>/reset-two-factor/", admin_views.reset_two_factor, name="user-reset-two-factor"),
     path("users/<int:pk>/unlock/", admin_views.unlock, name="user-unlock"),
+    path("users/<int:pk>/approve-role/", admin_views.approve_role, name="user-approve-role"),
+    path("users/<int:pk>/refuse-role/", admin_views.refuse_role, name="user-refuse-role"),
 ]
