@@ -95,6 +95,19 @@ def test_two_factor_and_admin_pages_in_the_browser(pages: Pages, org: Org, setti
     problems["new user with errors"] = pages.serious_accessibility_problems()
     pages.open(f"/users/{User.objects.get(username='priya').pk}/")
     problems["user"] = pages.serious_accessibility_problems()
+    # A victim-facing worker added by another administrator: waiting for ada's approval (issue 33, finding 7).
+    from safeguard.accounts.actions import create_user
+    from safeguard.workforce.models import DeliveryUnit
+
+    waiting = create_user(make_user("bea", "admin", None, None), username="v.worker", first_name="Val",
+                          last_name="Worker", email="", role="victim_worker",
+                          unit=DeliveryUnit.objects.get(name="North City"), staff=None, password=None)
+    pages.open(f"/users/{waiting.pk}/")
+    assert pages.page.get_by_role("button", name="Approve the role").is_visible()
+    problems["user waiting for approval"] = pages.serious_accessibility_problems()
+    pages.page.get_by_role("button", name="Approve the role").click()
+    assert pages.page.locator("[data-testid=temporary-password]").is_visible()
+    problems["role approved"] = pages.serious_accessibility_problems()
     pages.open("/account/")
     problems["account"] = pages.serious_accessibility_problems()
     assert problems == {name: [] for name in problems}
