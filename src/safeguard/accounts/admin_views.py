@@ -16,7 +16,7 @@ from django.contrib.auth.models import User
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from safeguard.accounts import actions, two_factor
 from safeguard.accounts.access import can_manage_users
@@ -36,6 +36,7 @@ def admin_only(view: Any) -> Any:
     return wrapped
 
 
+@require_safe
 @admin_only
 def users(request: HttpRequest) -> HttpResponse:
     people = list(User.objects.select_related("profile", "profile__unit").order_by("username"))
@@ -45,6 +46,7 @@ def users(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/users.html", {"rows": rows})
 
 
+@require_http_methods(["GET", "HEAD", "POST"])
 @admin_only
 def new_user(request: HttpRequest) -> HttpResponse:
     form = NewUserForm(request.POST or None)
@@ -59,6 +61,7 @@ def new_user(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/user_new.html", {"form": form}, status=400 if form.errors else 200)
 
 
+@require_safe
 @admin_only
 def user_detail(request: HttpRequest, pk: int) -> HttpResponse:
     subject = get_object_or_404(User.objects.select_related("profile", "profile__unit"), pk=pk)
@@ -81,8 +84,8 @@ def _change_user(request: HttpRequest, pk: int, change: Callable[[Any, User], ob
     return redirect("accounts:user", pk=pk)
 
 
-@admin_only
 @require_POST
+@admin_only
 def deactivate(request: HttpRequest, pk: int) -> HttpResponse:
     return _change_user(request, pk, actions.deactivate_user,
                         "The user has been deactivated and signed out everywhere. Their records stay.",
@@ -90,22 +93,22 @@ def deactivate(request: HttpRequest, pk: int) -> HttpResponse:
                         not_to_self="You cannot deactivate your own account: ask another administrator")
 
 
-@admin_only
 @require_POST
+@admin_only
 def reactivate(request: HttpRequest, pk: int) -> HttpResponse:
     return _change_user(request, pk, actions.reactivate_user, "The user has been reactivated and can sign in again.",
                         applies=lambda subject: not subject.is_active)
 
 
-@admin_only
 @require_POST
+@admin_only
 def reset_two_factor(request: HttpRequest, pk: int) -> HttpResponse:
     return _change_user(request, pk, actions.reset_two_factor,
                         "Two-factor has been reset and the user signed out everywhere: they will set up a new "
                         "authenticator app when they next sign in.")
 
 
-@admin_only
 @require_POST
+@admin_only
 def unlock(request: HttpRequest, pk: int) -> HttpResponse:
     return _change_user(request, pk, actions.unlock_user, "The user has been unlocked and can try to sign in again.")

@@ -12,7 +12,7 @@ from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from safeguard import concurrency
 from safeguard.accounts.access import can_record
@@ -58,6 +58,7 @@ def _labels(case: Case, day: date) -> dict[str, dict[str, str]]:
             "sources": {k.key: k.title for k in returned_checks(ctx.facts, day)}}
 
 
+@require_http_methods(["GET", "HEAD", "POST"])
 @login_required
 def assessment_list(request: HttpRequest, ref: str) -> HttpResponse:
     case = _case(request, ref)
@@ -83,8 +84,14 @@ def _list_page(request: HttpRequest, case: Case, error: str = "") -> HttpRespons
     return render(request, "assessments/list.html", context)
 
 
+@require_safe
 @login_required
-def assessment_detail(request: HttpRequest, ref: str, pk: int, problems: list[str] | None = None) -> HttpResponse:
+def assessment_detail(request: HttpRequest, ref: str, pk: int) -> HttpResponse:
+    return _detail_page(request, ref, pk)
+
+
+def _detail_page(request: HttpRequest, ref: str, pk: int, problems: list[str] | None = None) -> HttpResponse:
+    """The assessment's page, also shown (with the problems) when a submit or countersign POST is refused."""
     case = _case(request, ref)
     assessment = _assessment(case, pk)
     write_audit("assessment.viewed", user=request.user, case_ref=case.ref, object_type="risk_assessment",
@@ -144,6 +151,7 @@ def content_from_post(post: QueryDict) -> dict[str, Any]:
     })
 
 
+@require_http_methods(["GET", "HEAD", "POST"])
 @login_required
 def assessment_edit(request: HttpRequest, ref: str, pk: int) -> HttpResponse:
     case = _case(request, ref)
@@ -165,7 +173,7 @@ def assessment_edit(request: HttpRequest, ref: str, pk: int) -> HttpResponse:
                 try:
                     service.submit(assessment, request.user)
                 except service.SubmissionRefused as refused:
-                    return assessment_detail(request, ref, pk, problems=refused.problems)
+                    return _detail_page(request, ref, pk, problems=refused.problems)
             return redirect("assessment-detail", ref=case.ref, pk=assessment.pk)
     ctx = service.assessment_context(assessment)
     content = assessment.content()
@@ -190,8 +198,8 @@ def assessment_edit(request: HttpRequest, ref: str, pk: int) -> HttpResponse:
     return render(request, "assessments/edit.html", context, status=409 if stale else 200)
 
 
-@login_required
 @require_POST
+@login_required
 def assessment_submit(request: HttpRequest, ref: str, pk: int) -> HttpResponse:
     case = _case(request, ref)
     _require_recording(request, case)
@@ -199,14 +207,14 @@ def assessment_submit(request: HttpRequest, ref: str, pk: int) -> HttpResponse:
     try:
         service.submit(assessment, request.user)
     except service.SubmissionRefused as refused:
-        return assessment_detail(request, ref, pk, problems=refused.problems)
+        return _detail_page(request, ref, pk, problems=refused.problems)
     except service.AssessmentError as exc:
-        return assessment_detail(request, ref, pk, problems=[str(exc)])
+        return _detail_page(request, ref, pk, problems=[str(exc)])
     return redirect("assessment-detail", ref=case.ref, pk=assessment.pk)
 
 
-@login_required
 @require_POST
+@login_required
 def assessment_countersign(request: HttpRequest, ref: str, pk: int) -> HttpResponse:
     case = _case(request, ref)
     _require_recording(request, case)
@@ -214,10 +222,11 @@ def assessment_countersign(request: HttpRequest, ref: str, pk: int) -> HttpRespo
     try:
         service.countersign(assessment, request.user)
     except service.AssessmentError as exc:
-        return assessment_detail(request, ref, pk, problems=[str(exc)])
+        return _detail_page(request, ref, pk, problems=[str(exc)])
     return redirect("assessment-detail", ref=case.ref, pk=assessment.pk)
 
 
+@require_http_methods(["GET", "HEAD", "POST"])
 @login_required
 def assessment_return(request: HttpRequest, ref: str, pk: int) -> HttpResponse:
     case = _case(request, ref)
@@ -234,6 +243,7 @@ def assessment_return(request: HttpRequest, ref: str, pk: int) -> HttpResponse:
     return render(request, "assessments/return.html", {"case": case, "assessment": assessment, "error": error})
 
 
+@require_safe
 @login_required
 def assessment_version(request: HttpRequest, ref: str, pk: int, number: int) -> HttpResponse:
     case = _case(request, ref)
@@ -257,6 +267,7 @@ def _pdf_response(data: bytes, filename: str) -> HttpResponse:
     return response
 
 
+@require_safe
 @login_required
 def assessment_pdf(request: HttpRequest, ref: str, pk: int) -> HttpResponse:
     case = _case(request, ref)
@@ -271,6 +282,7 @@ def assessment_pdf(request: HttpRequest, ref: str, pk: int) -> HttpResponse:
                          f"{case.ref}-risk-assessment-{assessment.pk}-{audience.value}.pdf")
 
 
+@require_safe
 @login_required
 def marac_pdf(request: HttpRequest, ref: str, pk: int) -> HttpResponse:
     case = _case(request, ref)
@@ -281,8 +293,8 @@ def marac_pdf(request: HttpRequest, ref: str, pk: int) -> HttpResponse:
                          f"{case.ref}-marac-referral-{assessment.pk}.pdf")
 
 
-@login_required
 @require_POST
+@login_required
 def plan_action_done(request: HttpRequest, ref: str, action_pk: int) -> HttpResponse:
     case = _case(request, ref)
     _require_recording(request, case)
