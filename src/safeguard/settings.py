@@ -9,12 +9,15 @@ from pathlib import Path
 import csp.constants as _csp
 import dj_database_url
 
+from safeguard.ops.deploy import DEV_SECRET_KEY, NotConfiguredForProduction, production_problems
+
 BASE_DIR = Path(__file__).resolve().parent
 DATA_DIR = Path(os.environ.get("SAFEGUARD_DATA_DIR", Path.cwd() / "var"))
 
 DEBUG = os.environ.get("SAFEGUARD_DEBUG", "") == "1"
-# A development key: production sets SAFEGUARD_SECRET_KEY (docs/operations.md).
-SECRET_KEY = os.environ.get("SAFEGUARD_SECRET_KEY", "dev-only-not-secret-" + "x" * 40)
+# A development key: production sets SAFEGUARD_SECRET_KEY (docs/operations.md), and refuses to start without it
+# (below, after SAFEGUARD_HTTPS).
+SECRET_KEY = os.environ.get("SAFEGUARD_SECRET_KEY") or DEV_SECRET_KEY
 ALLOWED_HOSTS = os.environ.get("SAFEGUARD_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",")
 
 INSTALLED_APPS = [
@@ -210,6 +213,10 @@ WHITENOISE_AUTOREFRESH = DEBUG
 SAFEGUARD_FIELD_KEYS = [k.strip() for k in os.environ.get("SAFEGUARD_FIELD_KEYS", "").split(",") if k.strip()]
 SAFEGUARD_DEV_FIELD_KEY = (DEBUG or os.environ.get("SAFEGUARD_DEV_FIELD_KEY") == "1"
                            or "PYTEST_VERSION" in os.environ)
+# Production (SAFEGUARD_HTTPS=1) refuses to start with the published secret key or without field keys of its own
+# (issue 33, finding 6); `check --deploy` reports the same anywhere (safeguard.victims.checks).
+if SAFEGUARD_HTTPS and (_problems := production_problems(SECRET_KEY, SAFEGUARD_FIELD_KEYS)):
+    raise NotConfiguredForProduction(_problems)
 
 EMAIL_BACKEND = os.environ.get("SAFEGUARD_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = "safeguard@localhost"
