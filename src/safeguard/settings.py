@@ -59,6 +59,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",  # Content-Security-Policy with a fresh nonce per response
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "safeguard.ops.nostore.NoStoreMiddleware",  # below WhiteNoise: everything but static files is no-store
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -118,6 +119,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    # zxcvbn score 3 or more: twelve characters of "Password1234" are not enough (issue 33, finding 10).
+    {"NAME": "safeguard.accounts.passwords.StrengthValidator"},
 ]
 # Flash messages name what was recorded on a case: keep them server-side, not in a cookie.
 MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
@@ -228,16 +231,24 @@ SAFEGUARD_POLICY_FILE = os.environ.get("SAFEGUARD_POLICY_FILE") or None
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"request_id": {"()": "safeguard.ops.logs.RequestIdFilter"}},
+    "filters": {"request_id": {"()": "safeguard.ops.logs.RequestIdFilter"},
+                "redact_paths": {"()": "safeguard.ops.logs.RedactPathFilter"}},
     "formatters": {"json": {"()": "safeguard.ops.logs.JsonFormatter"},
                    "text": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["request_id"],
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["request_id", "redact_paths"],
                              "formatter": "text" if os.environ.get("SAFEGUARD_LOG_FORMAT") == "text" else "json"}},
     "root": {"handlers": ["console"], "level": os.environ.get("SAFEGUARD_LOG_LEVEL", "WARNING")},
     # One line per request at INFO (SAFEGUARD_REQUEST_LOG=0 turns them off).
     "loggers": {"safeguard.request": {"level": "INFO" if os.environ.get("SAFEGUARD_REQUEST_LOG", "1") == "1"
                                       else "WARNING"}},
 }
+
+# Error reporting to Sentry only when SAFEGUARD_SENTRY_DSN is set, with nothing personal in it (safeguard.ops.errors).
+SAFEGUARD_SENTRY_DSN = os.environ.get("SAFEGUARD_SENTRY_DSN", "")
+if SAFEGUARD_SENTRY_DSN:
+    from safeguard.ops.errors import init_sentry
+
+    init_sentry(SAFEGUARD_SENTRY_DSN, os.environ.get("SAFEGUARD_SENTRY_ENVIRONMENT", "production"))
 
 # Retention of closed cases: anonymised this many whole years after supervision ended, unless on legal hold
 # (our own policy default; see docs/security.md "Retention and legal hold").

@@ -22,7 +22,8 @@ def create_user(by: Any, *, username: str, first_name: str, last_name: str, emai
                 staff: Any, password: str) -> User:
     user = User.objects.create_user(username=username, password=password, first_name=first_name,
                                     last_name=last_name, email=email)
-    Profile.objects.create(user=user, role=role, unit=unit)
+    # The password is a temporary one the administrator passes on: the user replaces it at first sign-in.
+    Profile.objects.create(user=user, role=role, unit=unit, must_change_password=True)
     if staff is not None:
         staff.user = user
         staff.save(update_fields=["user"])
@@ -77,4 +78,5 @@ def sign_out_everywhere(user: Any) -> None:
 def change_password(user: Any, password: str) -> None:
     user.set_password(password)
     user.save(update_fields=["password"])
+    Profile.objects.filter(user=user).update(must_change_password=False)
     write_audit("account.password_changed", user=user, object_type="user", object_id=str(user.pk))

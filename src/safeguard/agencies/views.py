@@ -292,7 +292,7 @@ def request_edit(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             actions.update_draft(item, question=data["question"], about=form.people(case),
                                  addresses=data["addresses"], area=data["area"], user=request.user,
-                                 edit_token=request.POST.get(concurrency.FIELD))
+                                 edit_token=request.POST.get(concurrency.FIELD, ""))  # required: "" is stale
         except concurrency.StaleEdit:  # nothing saved: show their version (optimistic concurrency)
             item.refresh_from_db()
             initial = {"agency": item.agency, "area": item.area_id, "about": [p.pk for p in item.about.all()],

@@ -163,8 +163,8 @@ def assessment_edit(request: HttpRequest, ref: str, pk: int) -> HttpResponse:
         content = content_from_post(request.POST)
         try:  # one transaction: the edit is claimed (optimistic concurrency) and saved, or neither
             with transaction.atomic():
-                if concurrency.FIELD in request.POST:  # the form always sends it; older clients did not
-                    concurrency.claim(assessment, request.POST[concurrency.FIELD])
+                # Required: an edit without the token (an old page, a hand-made request) is refused like a stale one.
+                concurrency.claim(assessment, request.POST.get(concurrency.FIELD, ""))
                 service.save_draft(assessment, content, request.user)
         except concurrency.StaleEdit:
             stale = True
