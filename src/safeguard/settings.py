@@ -9,12 +9,15 @@ from pathlib import Path
 import csp.constants as _csp
 import dj_database_url
 
+from safeguard.ops.deploy import DEV_SECRET_KEY, NotConfiguredForProduction, production_problems
+
 BASE_DIR = Path(__file__).resolve().parent
 DATA_DIR = Path(os.environ.get("SAFEGUARD_DATA_DIR", Path.cwd() / "var"))
 
 DEBUG = os.environ.get("SAFEGUARD_DEBUG", "") == "1"
-# A development key: production sets SAFEGUARD_SECRET_KEY (docs/operations.md).
-SECRET_KEY = os.environ.get("SAFEGUARD_SECRET_KEY", "dev-only-not-secret-" + "x" * 40)
+# A development key: production sets SAFEGUARD_SECRET_KEY (docs/operations.md), and refuses to start without it
+# (below, after SAFEGUARD_HTTPS).
+SECRET_KEY = os.environ.get("SAFEGUARD_SECRET_KEY") or DEV_SECRET_KEY
 ALLOWED_HOSTS = os.environ.get("SAFEGUARD_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",")
 
 INSTALLED_APPS = [
@@ -56,6 +59,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",  # Content-Security-Policy with a fresh nonce per response
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "safeguard.ops.nostore.NoStoreMiddleware",  # below WhiteNoise: everything but static files is no-store
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -115,6 +119,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    # zxcvbn score 3 or more: twelve characters of "Password1234" are not enough (issue 33, finding 10).
+    {"NAME": "safeguard.accounts.passwords.StrengthValidator"},
 ]
 # Flash messages name what was recorded on a case: keep them server-side, not in a cookie.
 MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
@@ -210,6 +216,10 @@ WHITENOISE_AUTOREFRESH = DEBUG
 SAFEGUARD_FIELD_KEYS = [k.strip() for k in os.environ.get("SAFEGUARD_FIELD_KEYS", "").split(",") if k.strip()]
 SAFEGUARD_DEV_FIELD_KEY = (DEBUG or os.environ.get("SAFEGUARD_DEV_FIELD_KEY") == "1"
                            or "PYTEST_VERSION" in os.environ)
+# Production (SAFEGUARD_HTTPS=1) refuses to start with the published secret key or without field keys of its own
+# (issue 33, finding 6); `check --deploy` reports the same anywhere (safeguard.victims.checks).
+if SAFEGUARD_HTTPS and (_problems := production_problems(SECRET_KEY, SAFEGUARD_FIELD_KEYS)):
+    raise NotConfiguredForProduction(_problems)
 
 EMAIL_BACKEND = os.environ.get("SAFEGUARD_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = "safeguard@localhost"
@@ -221,16 +231,24 @@ SAFEGUARD_POLICY_FILE = os.environ.get("SAFEGUARD_POLICY_FILE") or None
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"request_id": {"()": "safeguard.ops.logs.RequestIdFilter"}},
+    "filters": {"request_id": {"()": "safeguard.ops.logs.RequestIdFilter"},
+                "redact_paths": {"()": "safeguard.ops.logs.RedactPathFilter"}},
     "formatters": {"json": {"()": "safeguard.ops.logs.JsonFormatter"},
                    "text": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["request_id"],
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["request_id", "redact_paths"],
                              "formatter": "text" if os.environ.get("SAFEGUARD_LOG_FORMAT") == "text" else "json"}},
     "root": {"handlers": ["console"], "level": os.environ.get("SAFEGUARD_LOG_LEVEL", "WARNING")},
     # One line per request at INFO (SAFEGUARD_REQUEST_LOG=0 turns them off).
     "loggers": {"safeguard.request": {"level": "INFO" if os.environ.get("SAFEGUARD_REQUEST_LOG", "1") == "1"
                                       else "WARNING"}},
 }
+
+# Error reporting to Sentry only when SAFEGUARD_SENTRY_DSN is set, with nothing personal in it (safeguard.ops.errors).
+SAFEGUARD_SENTRY_DSN = os.environ.get("SAFEGUARD_SENTRY_DSN", "")
+if SAFEGUARD_SENTRY_DSN:
+    from safeguard.ops.errors import init_sentry
+
+    init_sentry(SAFEGUARD_SENTRY_DSN, os.environ.get("SAFEGUARD_SENTRY_ENVIRONMENT", "production"))
 
 # Retention of closed cases: anonymised this many whole years after supervision ended, unless on legal hold
 # (our own policy default; see docs/security.md "Retention and legal hold").

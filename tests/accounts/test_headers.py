@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import secrets
 import subprocess
 import sys
 from pathlib import Path
@@ -13,6 +14,7 @@ from typing import Any
 
 import pytest
 from account_helpers import sign_in
+from cryptography.fernet import Fernet
 from django.test import Client
 from web_scenarios import Org
 
@@ -71,7 +73,10 @@ def test_the_https_setting_drives_the_cookie_and_hsts_settings() -> None:
             "print(json.dumps([s.SESSION_COOKIE_SECURE, s.CSRF_COOKIE_SECURE, s.SECURE_HSTS_SECONDS]))")
 
     def read(https: str) -> list[Any]:
-        env = {**os.environ, "DJANGO_SETTINGS_MODULE": "safeguard.settings", "SAFEGUARD_HTTPS": https}
+        # Production (SAFEGUARD_HTTPS=1) needs keys of its own to start (tests/security/test_production_keys.py).
+        keys = {"SAFEGUARD_SECRET_KEY": "t" + secrets.token_urlsafe(50), "SAFEGUARD_FIELD_KEYS": Fernet.generate_key()
+                .decode()}
+        env = {**os.environ, "DJANGO_SETTINGS_MODULE": "safeguard.settings", "SAFEGUARD_HTTPS": https, **keys}
         out = subprocess.run([sys.executable, "-c", code], env=env, cwd=ROOT, capture_output=True, text=True,
                              check=True)
         result: list[Any] = json.loads(out.stdout.strip().splitlines()[-1])

@@ -205,3 +205,42 @@ def test_user_actions_need_a_post(org: Org, admin: Any) -> None:
     for action in ("deactivate", "reactivate", "reset-two-factor", "unlock"):
         assert client.get(f"/users/{priya.pk}/{action}/").status_code == 405
     assert User.objects.get(pk=priya.pk).is_active
+
+
+def test_a_temporary_password_must_be_changed_before_any_page(org: Org, admin: Any) -> None:
+    """Issue 33, finding 10: the password an administrator sets is temporary: signed in with it, the user reaches
+    nothing but the account page (pages redirect there, the API answers 403) until they choose their own."""
+    unit = DeliveryUnit.objects.get(name="North City")
+    staff = Staff.objects.create(code="P78", name="Tem Porary", grade="PO")
+    created = admin_client(admin).post("/users/new/", {
+        "username": "t.porary", "first_name": "Tem", "last_name": "Porary", "email": "",
+        "role": "practitioner", "unit": unit.pk, "staff": staff.pk})
+    assert created.status_code == 200  # a practitioner's role waits for a second administrator (finding 7)
+    approved = admin_client(make_user("bea", "admin", None, None)).post(
+        f"/users/{User.objects.get(username='t.porary').pk}/approve-role/")
+    found = re.search(r'data-testid="temporary-password"><code>([^<]+)</code>', approved.content.decode())
+    assert found is not None
+    temporary = found.group(1)
+    assert User.objects.get(username="t.porary").profile.must_change_password
+
+    client = Client()
+    assert sign_in(client, "t.porary", temporary).status_code == 302
+    for path in ("/caseload/", f"/cases/{settled_case().ref}/", "/agencies/"):
+        response = client.get(path)
+        assert response.status_code == 302 and response["Location"] == "/account/#password", path
+    api = client.get("/api/v1/cases/")
+    assert api.status_code == 403 and "choose a new password" in api.json()["detail"]
+    account = client.get("/account/")
+    assert account.status_code == 200 and 'data-testid="must-change-password"' in account.content.decode()
+
+    weak = client.post("/account/password/", {"old_password": temporary, "new_password1": "Password1234",
+                                              "new_password2": "Password1234"})
+    assert weak.status_code == 400 and "Enter a password that is harder to guess" in weak.content.decode()
+    assert client.get("/caseload/").status_code == 302
+
+    mine = "lantern orbit cactus meadow"
+    changed = client.post("/account/password/", {"old_password": temporary, "new_password1": mine,
+                                                 "new_password2": mine})
+    assert changed.status_code == 302
+    assert not User.objects.get(username="t.porary").profile.must_change_password
+    assert client.get("/caseload/").status_code == 200

@@ -10,6 +10,7 @@ from django.core import mail
 from django.test import Client
 
 from partner_world import REFUGE, World
+from safeguard import concurrency
 from safeguard.actions import record_event
 from safeguard.agencies import actions
 from safeguard.agencies.models import AgencyRequest
@@ -187,7 +188,8 @@ def test_asking_the_police_to_check_the_refuge_address_is_refused_when_drafting_
     assert AgencyRequest.objects.count() == requests
     draft = world.draft
     changed = client_for(world, "pp").post(f"/agencies/requests/{draft.pk}/edit/", {
-        "agency": "police", "area": world.unit.pk, "addresses": wording, "question": "Check the address"})
+        "agency": "police", "area": world.unit.pk, "addresses": wording, "question": "Check the address",
+        concurrency.FIELD: concurrency.token(draft)})
     assert changed.status_code == 400 and "marked never disclose" in changed.content.decode()
     draft.refresh_from_db()
     assert draft.addresses.unseal() == "" and draft.question == "DRAFT-QUESTION-NOT-SENT"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import html
+import re
 from typing import Any
 from unittest import mock
 
@@ -9,6 +11,7 @@ import pytest
 from assessment_cases import DAY, HOUSEHOLD_EVENTS, Team_, build_case, make_team
 from django.test import Client
 
+from safeguard import concurrency
 from safeguard.assessments.models import RiskAssessment
 from safeguard.audit.models import AuditEntry
 from safeguard.cases.models import Case, CaseEvent
@@ -34,6 +37,15 @@ def client_for(user: Any) -> Client:
     client = Client()
     client.force_login(user)
     return client
+
+
+def post_edit(client: Client, url: str, data: dict[str, Any]) -> Any:
+    """Saves the edit form as a browser does: with the edit token the page carries (a post without it is refused
+    like a stale edit, safeguard.concurrency)."""
+    page = client.get(url).content.decode()
+    found = re.search(rf'name="{concurrency.FIELD}" value="([^"]*)"', page)
+    assert found is not None, "the edit page carries no edit token"
+    return client.post(url, {**data, concurrency.FIELD: html.unescape(found.group(1))})
 
 
 FORM = {
@@ -70,7 +82,7 @@ def test_practitioner_fills_in_and_submits_and_the_spo_countersigns(team: Team_,
     assert "K1 (Lily Stone), partner&#x27;s child aged 5, lives with them" in text
     assert "Domestic police call-out (10 February 2024)" in text and "Four domestic call-outs" in text
     assert "Controlling or coercive behaviour" in text
-    done = pso.post(started["Location"], {**FORM, "submit": "1"})
+    done = post_edit(pso, started["Location"], {**FORM, "submit": "1"})
     assert done.status_code == 302
     assessment.refresh_from_db()
     assert assessment.status == "awaiting_countersignature"
@@ -101,7 +113,7 @@ def test_return_for_changes_and_documents(team: Team_, case: Case) -> None:
     pso = client_for(team.pso)
     pso.post(f"/cases/{case.ref}/assessments/")
     assessment = RiskAssessment.objects.get(case=case)
-    pso.post(f"/cases/{case.ref}/assessments/{assessment.pk}/edit/", {**FORM, "submit": "1"})
+    post_edit(pso, f"/cases/{case.ref}/assessments/{assessment.pk}/edit/", {**FORM, "submit": "1"})
     spo = client_for(team.spo)
     url = f"/cases/{case.ref}/assessments/{assessment.pk}/return/"
     assert spo.post(url, {"reason": ""}).status_code == 200
@@ -133,7 +145,7 @@ def test_open_plan_actions_show_on_the_case_page_and_can_be_marked_done_there(te
     pso = client_for(team.pso)
     pso.post(f"/cases/{case.ref}/assessments/")
     assessment = RiskAssessment.objects.get(case=case)
-    pso.post(f"/cases/{case.ref}/assessments/{assessment.pk}/edit/", {**FORM, "submit": "1"})
+    post_edit(pso, f"/cases/{case.ref}/assessments/{assessment.pk}/edit/", {**FORM, "submit": "1"})
     action = PlanAction.objects.get(case=case, status="open")
     page = pso.get(f"/cases/{case.ref}/").content.decode()
     risk = page[page.index('id="risk"'):page.index('id="controls"')]

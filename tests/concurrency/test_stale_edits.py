@@ -184,3 +184,16 @@ def test_api_writes_need_if_match_and_a_stale_etag_is_refused_with_412(world: Wo
     assert stale["Content-Type"].startswith("application/problem+json")
     assert CaseEvent.objects.filter(case=world.case).count() == before
     assert "SECOND-EDIT" not in str(list(CaseEvent.objects.filter(case=world.case).values_list("payload", flat=True)))
+
+
+@pytest.mark.parametrize("kind", list(EDITABLE))
+def test_an_edit_without_its_token_is_refused_like_a_stale_one(world: World, kind: str) -> None:
+    """Issue 33, finding 10: a hand-made POST (or an old page) without the edit token no longer overwrites."""
+    editable = EDITABLE[kind]
+    client = signed_in(world, "pp")
+    url, _seen = editable.open(world, client)
+    before = editable.saved(world)
+    refused = client.post(url, editable.answers(world, "NO-TOKEN"))
+    assert refused.status_code == editable.refused
+    assert "There is a problem" in refused.content.decode()
+    assert "NO-TOKEN" not in editable.saved(world) and editable.saved(world) == before

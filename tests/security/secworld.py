@@ -27,11 +27,13 @@ from safeguard.practice.models import Referral
 from safeguard.signals_web import service as signals
 from safeguard.workforce.models import Staff
 
-# The roles the matrix covers: every role in ROLE_CHOICES (a role added later joins automatically) and anonymous.
-ROLES = [role for role, _ in ROLE_CHOICES] + ["anonymous"]
+# The roles the matrix covers: every role in ROLE_CHOICES (a role added later joins automatically), staff of the
+# second delivery unit (South Town: a practitioner there sees none of North City's cases), and anonymous.
+OTHER_UNIT = "other_unit"
+ROLES = [role for role, _ in ROLE_CHOICES] + [OTHER_UNIT, "anonymous"]
 # The user who plays each role (partner_world's users, keyed by their role).
 PLAYERS = {"practitioner": "pp", "spo": "spo", "head": "head", "qa": "qa", "police": "police", "csc": "csc",
-           "victim_worker": "victim_worker", "admin": "admin"}
+           "victim_worker": "victim_worker", "admin": "admin", OTHER_UNIT: "other_pp"}
 
 
 @dataclass

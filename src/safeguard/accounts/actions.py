@@ -40,7 +40,8 @@ def create_user(by: Any, *, username: str, first_name: str, last_name: str, emai
                            "records gets one only when a second administrator approves it.")
     user = User.objects.create_user(username=username, password=password, first_name=first_name,
                                     last_name=last_name, email=email)
-    Profile.objects.create(user=user, role=role, unit=unit)
+    # The password is a temporary one the administrator passes on: the user replaces it at first sign-in.
+    Profile.objects.create(user=user, role=role, unit=unit, must_change_password=True)
     if staff is not None:
         staff.user = user
         staff.save(update_fields=["user"])
@@ -149,4 +150,5 @@ def change_password(user: Any, password: str) -> None:
         raise AccountError("An integration account has no password: it uses API tokens.")
     user.set_password(password)
     user.save(update_fields=["password"])
+    Profile.objects.filter(user=user).update(must_change_password=False)
     write_audit("account.password_changed", user=user, object_type="user", object_id=str(user.pk))

@@ -17,7 +17,7 @@ from django.contrib.auth.models import User
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from safeguard.accounts import actions, two_factor
 from safeguard.accounts.access import can_manage_users
@@ -37,6 +37,7 @@ def admin_only(view: Any) -> Any:
     return wrapped
 
 
+@require_safe
 @admin_only
 def users(request: HttpRequest) -> HttpResponse:
     people = list(User.objects.select_related("profile", "profile__unit").order_by("username"))
@@ -46,6 +47,7 @@ def users(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/users.html", {"rows": rows})
 
 
+@require_http_methods(["GET", "HEAD", "POST"])
 @admin_only
 def new_user(request: HttpRequest) -> HttpResponse:
     form = NewUserForm(request.POST or None)
@@ -61,6 +63,7 @@ def new_user(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/user_new.html", {"form": form}, status=400 if form.errors else 200)
 
 
+@require_safe
 @admin_only
 def user_detail(request: HttpRequest, pk: int) -> HttpResponse:
     subject = get_object_or_404(User.objects.select_related("profile", "profile__unit"), pk=pk)
@@ -70,8 +73,8 @@ def user_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "approval": actions.waiting_approval(subject)})
 
 
-@admin_only
 @require_POST
+@admin_only
 def approve_role(request: HttpRequest, pk: int) -> HttpResponse:
     """A second administrator approves the role: the temporary password is shown to them, once."""
     subject = get_object_or_404(User, pk=pk)
@@ -85,8 +88,8 @@ def approve_role(request: HttpRequest, pk: int) -> HttpResponse:
                                                           "approved": True})
 
 
-@admin_only
 @require_POST
+@admin_only
 def refuse_role(request: HttpRequest, pk: int) -> HttpResponse:
     subject = get_object_or_404(User, pk=pk)
     try:
@@ -112,8 +115,8 @@ def _change_user(request: HttpRequest, pk: int, change: Callable[[Any, User], ob
     return redirect("accounts:user", pk=pk)
 
 
-@admin_only
 @require_POST
+@admin_only
 def deactivate(request: HttpRequest, pk: int) -> HttpResponse:
     return _change_user(request, pk, actions.deactivate_user,
                         "The user has been deactivated and signed out everywhere. Their records stay.",
@@ -121,22 +124,22 @@ def deactivate(request: HttpRequest, pk: int) -> HttpResponse:
                         not_to_self="You cannot deactivate your own account: ask another administrator")
 
 
-@admin_only
 @require_POST
+@admin_only
 def reactivate(request: HttpRequest, pk: int) -> HttpResponse:
     return _change_user(request, pk, actions.reactivate_user, "The user has been reactivated and can sign in again.",
                         applies=lambda subject: not subject.is_active)
 
 
-@admin_only
 @require_POST
+@admin_only
 def reset_two_factor(request: HttpRequest, pk: int) -> HttpResponse:
     return _change_user(request, pk, actions.reset_two_factor,
                         "Two-factor has been reset and the user signed out everywhere: they will set up a new "
                         "authenticator app when they next sign in.")
 
 
-@admin_only
 @require_POST
+@admin_only
 def unlock(request: HttpRequest, pk: int) -> HttpResponse:
     return _change_user(request, pk, actions.unlock_user, "The user has been unlocked and can try to sign in again.")

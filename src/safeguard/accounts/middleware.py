@@ -7,6 +7,7 @@ carry no session, so they pass untouched: a token is its own credential (safegua
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 from urllib.parse import urlencode
 
 from django.conf import settings
@@ -22,6 +23,18 @@ from safeguard.accounts.sessions import session_is_current
 # Not the rest of /account/: resetting two-factor or renewing recovery codes needs the second factor first.
 OPEN_PREFIXES = ("/sign-in/", "/sign-out/", "/account/two-factor/set-up/", "/account/two-factor/verify/",
                  "/static/", "/healthz", "/readyz", "/metrics")
+
+
+# Paths a user with a temporary password (set by an administrator) may reach before choosing their own: the above,
+# and the account page with its password form.
+PASSWORD_CHANGE_PATHS = ("/account/", "/account/password/")
+TEMPORARY_PASSWORD = ("Your password was set by an administrator: choose a new password under Your account before "
+                      "you continue.")
+
+
+def must_change_password(user: Any) -> bool:
+    profile = getattr(user, "profile", None)
+    return bool(getattr(profile, "must_change_password", False))
 
 
 def two_factor_required() -> bool:
@@ -47,7 +60,16 @@ class SessionGuardMiddleware:
         if (user.is_authenticated and two_factor_required() and not is_verified(request)
                 and not request.path.startswith(OPEN_PREFIXES)):
             return self._second_factor_needed(request)
+        if (user.is_authenticated and must_change_password(user) and request.path not in PASSWORD_CHANGE_PATHS
+                and not request.path.startswith(OPEN_PREFIXES)):
+            return self._password_change_needed(request)
         return self.get_response(request)
+
+    def _password_change_needed(self, request: HttpRequest) -> HttpResponse:
+        if request.path.startswith("/api/"):
+            return JsonResponse({"type": "about:blank", "title": "Password change needed", "status": 403,
+                                 "detail": TEMPORARY_PASSWORD}, status=403, content_type="application/problem+json")
+        return redirect(reverse("accounts:account") + "#password")
 
     def _second_factor_needed(self, request: HttpRequest) -> HttpResponse:
         if request.path.startswith("/api/"):

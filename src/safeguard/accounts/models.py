@@ -32,6 +32,9 @@ class Profile(models.Model):
     # Each session remembers the generation it was signed in under; "sign out everywhere", deactivation and a
     # two-factor reset add one, which ends every older session (safeguard.accounts.middleware).
     session_generation = models.PositiveIntegerField(default=0)
+    # Set when an administrator sets the password (a temporary one, given by phone or in person): the user must
+    # choose their own before reaching any page (safeguard.accounts.middleware); changing it clears this.
+    must_change_password = models.BooleanField(default=False)
 
     def __str__(self) -> str:
         return f"{self.user} ({self.role})"

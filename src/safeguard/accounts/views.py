@@ -11,7 +11,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from django_otp import login as otp_login
 
 from safeguard.accounts import actions, two_factor
@@ -30,6 +30,7 @@ def safe_next(request: HttpRequest, fallback: str = "home") -> str:
     return reverse(fallback)
 
 
+@require_http_methods(["GET", "HEAD", "POST"])
 @never_cache
 @login_required
 def verify(request: HttpRequest) -> HttpResponse:
@@ -57,6 +58,7 @@ def verify(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/verify.html", {"form": form, "next": safe_next(request)})
 
 
+@require_http_methods(["GET", "HEAD", "POST"])
 @never_cache
 @login_required
 def setup(request: HttpRequest) -> HttpResponse:
@@ -79,6 +81,7 @@ def setup(request: HttpRequest) -> HttpResponse:
                                                    "next": safe_next(request)})
 
 
+@require_safe
 @never_cache
 @login_required
 def account(request: HttpRequest) -> HttpResponse:
@@ -95,9 +98,9 @@ def _account_context(request: HttpRequest, **extra: Any) -> dict[str, Any]:
             "codes_form": extra.get("codes_form") or PasswordForm(user, prefix="codes")}
 
 
+@require_POST
 @never_cache
 @login_required
-@require_POST
 def change_password(request: HttpRequest) -> HttpResponse:
     form = ChangePasswordForm(request.user, request.POST)
     if not form.is_valid():
@@ -108,18 +111,18 @@ def change_password(request: HttpRequest) -> HttpResponse:
     return redirect("accounts:account")
 
 
+@require_POST
 @never_cache
 @login_required
-@require_POST
 def sign_out_everywhere(request: HttpRequest) -> HttpResponse:
     actions.sign_out_everywhere(request.user)
     logout(request)
     return redirect("/sign-in/?everywhere=1")
 
 
+@require_POST
 @never_cache
 @login_required
-@require_POST
 def reset_two_factor(request: HttpRequest) -> HttpResponse:
     """For a new phone: asks for the password, removes the authenticator and signs out everywhere; the next
     sign-in sets up the new one."""
@@ -131,9 +134,9 @@ def reset_two_factor(request: HttpRequest) -> HttpResponse:
     return redirect("/sign-in/?two_factor_reset=1")
 
 
+@require_POST
 @never_cache
 @login_required
-@require_POST
 def new_recovery_codes(request: HttpRequest) -> HttpResponse:
     form = PasswordForm(request.user, request.POST, prefix="codes")
     if not two_factor.has_two_factor(request.user):

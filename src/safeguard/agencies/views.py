@@ -13,7 +13,7 @@ from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from safeguard import concurrency
 from safeguard.accounts.access import (
@@ -72,15 +72,17 @@ def _problem(exc: Exception) -> str:
 
 def _page(request: HttpRequest, template: str, context: dict[str, Any], status: int = 200) -> HttpResponse:
     case = context.get("case")
-    # Every page that shows a case's partner-agency records is a read of the case: it joins the case's access
-    # log (the partner queue item writes its own entry).
-    if request.method == "GET" and isinstance(case, Case) and template != "queue_item.html":
+    # Every page that shows a case's partner-agency records is a read of the case, whatever the method that asked
+    # for it (a HEAD, or a form shown again with its errors): it joins the case's access log (the partner queue
+    # item writes its own entry).
+    if isinstance(case, Case) and template != "queue_item.html":
         write_audit("case.viewed", user=request.user, case_ref=case.ref, object_type="case", object_id=str(case.pk),
                     detail={"source": "agencies", "kind": template.removesuffix(".html")})
     return render(request, f"agencies/{template}", context, status=status)
 
 
 # -- where to start ---------------------------------------------------------------------------------------------
+@require_safe
 @login_required
 def index(request: HttpRequest) -> HttpResponse:
     role = role_of(request.user)
@@ -107,6 +109,7 @@ def _queue(request: HttpRequest) -> QuerySet[AgencyRequest]:
     return requests_for_agency(AgencyRequest.objects.select_related("case", "agency_check"), request.user)
 
 
+@require_safe
 @login_required
 def queue(request: HttpRequest) -> HttpResponse:
     items = list(_queue(request).order_by("returned_on", "sent_on", "id")[:500])
@@ -120,6 +123,7 @@ def _people(item: AgencyRequest) -> list[Any]:
     return list(source.order_by("ref"))
 
 
+@require_http_methods(["GET", "HEAD", "POST"])
 @login_required
 def queue_item(request: HttpRequest, pk: int) -> HttpResponse:
     item = _queue(request).filter(pk=pk).first()
@@ -188,6 +192,7 @@ def _breach_case(request: HttpRequest, request_pk: str, case_ref: str) -> Case |
     return None
 
 
+@require_http_methods(["GET", "HEAD", "POST"])
 @login_required
 def breach(request: HttpRequest) -> HttpResponse:
     if role_of(request.user) is None:
@@ -229,6 +234,7 @@ def breach(request: HttpRequest) -> HttpResponse:
 
 
 # -- a case's partner-agency work -----------------------------------------------------------------------------
+@require_safe
 @login_required
 def case_hub(request: HttpRequest, ref: str) -> HttpResponse:
     case = visible_case(request, ref)
@@ -252,6 +258,7 @@ def case_hub(request: HttpRequest, ref: str) -> HttpResponse:
     return _page(request, "case.html", context)
 
 
+@require_http_methods(["GET", "HEAD", "POST"])
 @login_required
 def request_new(request: HttpRequest, ref: str) -> HttpResponse:
     case = recordable_case(request, ref)
@@ -272,6 +279,7 @@ def request_new(request: HttpRequest, ref: str) -> HttpResponse:
                  status=400 if request.method == "POST" else 200)
 
 
+@require_http_methods(["GET", "HEAD", "POST"])
 @login_required
 def request_edit(request: HttpRequest, pk: int) -> HttpResponse:
     item: AgencyRequest = _on_visible_case(request, AgencyRequest.objects.all(), pk)
@@ -289,7 +297,7 @@ def request_edit(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             actions.update_draft(item, question=data["question"], about=form.people(case),
                                  addresses=data["addresses"], area=data["area"], user=request.user,
-                                 edit_token=request.POST.get(concurrency.FIELD))
+                                 edit_token=request.POST.get(concurrency.FIELD, ""))  # required: "" is stale
         except concurrency.StaleEdit:  # nothing saved: show their version (optimistic concurrency)
             item.refresh_from_db()
             initial = {"agency": item.agency, "area": item.area_id, "about": [p.pk for p in item.about.all()],
@@ -329,14 +337,15 @@ def _request_context(request: HttpRequest, item: AgencyRequest, problems: list[s
     }
 
 
+@require_safe
 @login_required
 def request_detail(request: HttpRequest, pk: int) -> HttpResponse:
     item: AgencyRequest = _on_visible_case(request, AgencyRequest.objects.select_related("case", "area"), pk)
     return _page(request, "request.html", _request_context(request, item, []))
 
 
-@login_required
 @require_POST
+@login_required
 def request_send(request: HttpRequest, pk: int) -> HttpResponse:
     item: AgencyRequest = _on_visible_case(request, AgencyRequest.objects.all(), pk)
     _require_record(request, item.case)
@@ -347,8 +356,8 @@ def request_send(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("agencies:request", pk=item.pk)
 
 
-@login_required
 @require_POST
+@login_required
 def request_use(request: HttpRequest, pk: int) -> HttpResponse:
     item: AgencyRequest = _on_visible_case(request, AgencyRequest.objects.all(), pk)
     _require_record(request, item.case)
@@ -366,6 +375,7 @@ def _cell(value: Any) -> str:
     return cell_text(value)  # formula-safe (safeguard.csvsafe)
 
 
+@require_safe
 @login_required
 def requests_csv(request: HttpRequest, ref: str) -> HttpResponse:
     """The case's requests to partner agencies and their response times (formula-safe CSV)."""
@@ -394,6 +404,7 @@ def _incidents_in_year(case: Case) -> int:
     return PoliceIncident.objects.filter(case=case, domestic=True, on__gt=since).count()
 
 
+@require_http_methods(["GET", "HEAD", "POST"])
 @login_required
 def marac_new(request: HttpRequest, ref: str) -> HttpResponse:
     case = recordable_case(request, ref)
@@ -436,6 +447,7 @@ def _marac_context(request: HttpRequest, referral: MaracReferral, channel: str) 
     }
 
 
+@require_http_methods(["GET", "HEAD", "POST"])
 @login_required
 def marac_detail(request: HttpRequest, pk: int) -> HttpResponse:
     referral: MaracReferral = _on_visible_case(request, MaracReferral.objects.select_related("case"), pk)
@@ -458,6 +470,7 @@ def marac_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return _page(request, "marac.html", context, status=400 if request.method == "POST" else 200)
 
 
+@require_safe
 @login_required
 def marac_pack(request: HttpRequest, pk: int) -> HttpResponse:
     """The referral pack for the MARAC, from the case's latest assessment: a PDF with no contact details."""
@@ -474,8 +487,8 @@ def marac_pack(request: HttpRequest, pk: int) -> HttpResponse:
     return response
 
 
-@login_required
 @require_POST
+@login_required
 def marac_action_done(request: HttpRequest, pk: int) -> HttpResponse:
     action = MaracAction.objects.filter(pk=pk, referral__case__in=Case.objects.visible_to(request.user)).first()
     if action is None:
@@ -487,6 +500,7 @@ def marac_action_done(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("agencies:marac", pk=action.referral_id)
 
 
+@require_http_methods(["GET", "HEAD", "POST"])
 @login_required
 def mappa(request: HttpRequest, ref: str) -> HttpResponse:
     case = recordable_case(request, ref)
@@ -506,6 +520,7 @@ def mappa(request: HttpRequest, ref: str) -> HttpResponse:
 
 
 # -- external controls -------------------------------------------------------------------------------------------
+@require_http_methods(["GET", "HEAD", "POST"])
 @login_required
 def control_new(request: HttpRequest, ref: str) -> HttpResponse:
     case = recordable_case(request, ref)
@@ -526,6 +541,7 @@ def control_new(request: HttpRequest, ref: str) -> HttpResponse:
                  status=400 if request.method == "POST" else 200)
 
 
+@require_safe
 @login_required
 def control_detail(request: HttpRequest, pk: int) -> HttpResponse:
     control: Control = _on_visible_case(request, Control.objects.select_related("case"), pk)
@@ -540,6 +556,7 @@ def control_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 # -- Clare's Law -------------------------------------------------------------------------------------------------
+@require_http_methods(["GET", "HEAD", "POST"])
 @login_required
 def disclosure(request: HttpRequest, pk: int) -> HttpResponse:
     item: DisclosureConsideration = _on_visible_case(

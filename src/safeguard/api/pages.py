@@ -7,6 +7,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.views.decorators.http import require_safe
 
 from safeguard.accounts.access import role_of
 from safeguard.api.models import OutboxEvent, WebhookDelivery, WebhookSubscription
@@ -18,6 +19,7 @@ def is_admin(user: object) -> bool:
     return bool(getattr(user, "is_superuser", False)) or role_of(user) == "admin"
 
 
+@require_safe
 @login_required
 def deliveries(request: HttpRequest) -> HttpResponse:
     if not is_admin(request.user):

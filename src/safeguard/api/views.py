@@ -95,7 +95,7 @@ class CaseScoped(ApiView):
         if self._case is None:
             self._case = get_object_or_404(Case.objects.visible_to(self.request.user)
                                            .select_related("practitioner", "unit"), ref=self.kwargs["ref"])
-            if self.request.method == "GET":  # reads join the case's access log, as the case page's do
+            if self.request.method in ("GET", "HEAD"):  # reads join the case's access log, as the pages' do
                 write_audit("case.viewed", user=self.request.user, case_ref=self._case.ref, object_type="case",
                             object_id=str(self._case.pk), detail={"source": "api"})
         return self._case

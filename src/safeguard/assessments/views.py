@@ -12,7 +12,7 @@ from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from safeguard import concurrency
 from safeguard.accounts.access import can_record
@@ -58,6 +58,7 @@ def _labels(case: Case, day: date) -> dict[str, dict[str, str]]:
             "sources": {k.key: k.title for k in returned_checks(ctx.facts, day)}}
 
 
+@require_http_methods(["GET", "HEAD", "POST"])
 @login_required
 def assessment_list(request: HttpRequest, ref: str) -> HttpResponse:
     case = _case(request, ref)
@@ -83,8 +84,14 @@ def _list_page(request: HttpRequest, case: Case, error: str = "") -> HttpRespons
     return render(request, "assessments/list.html", context)
 
 
+@require_safe
 @login_required
-def assessment_detail(request: HttpRequest, ref: str, pk: int, problems: list[str] | None = None) -> HttpResponse:
+def assessment_detail(request: HttpRequest, ref: str, pk: int) -> HttpResponse:
+    return _detail_page(request, ref, pk)
+
+
+def _detail_page(request: HttpRequest, ref: str, pk: int, problems: list[str] | None = None) -> HttpResponse:
+    """The assessment's page, also shown (with the problems) when a submit or countersign POST is refused."""
     case = _case(request, ref)
     assessment = _assessment(case, pk)
     write_audit("assessment.viewed", user=request.user, case_ref=case.ref, object_type="risk_assessment",
@@ -145,6 +152,7 @@ def content_from_post(post: QueryDict) -> dict[str, Any]:
     })
 
 
+@require_http_methods(["GET", "HEAD", "POST"])
 @login_required
 def assessment_edit(request: HttpRequest, ref: str, pk: int) -> HttpResponse:
     case = _case(request, ref)
@@ -156,8 +164,8 @@ def assessment_edit(request: HttpRequest, ref: str, pk: int) -> HttpResponse:
         content = content_from_post(request.POST)
         try:  # one transaction: the edit is claimed (optimistic concurrency) and saved, or neither
             with transaction.atomic():
-                if concurrency.FIELD in request.POST:  # the form always sends it; older clients did not
-                    concurrency.claim(assessment, request.POST[concurrency.FIELD])
+                # Required: an edit without the token (an old page, a hand-made request) is refused like a stale one.
+                concurrency.claim(assessment, request.POST.get(concurrency.FIELD, ""))
                 service.save_draft(assessment, content, request.user)
         except concurrency.StaleEdit:
             stale = True
@@ -166,7 +174,7 @@ def assessment_edit(request: HttpRequest, ref: str, pk: int) -> HttpResponse:
                 try:
                     service.submit(assessment, request.user)
                 except service.SubmissionRefused as refused:
-                    return assessment_detail(request, ref, pk, problems=refused.problems)
+                    return _detail_page(request, ref, pk, problems=refused.problems)
             return redirect("assessment-detail", ref=case.ref, pk=assessment.pk)
     ctx = service.assessment_context(assessment)
     content = assessment.content()
@@ -191,8 +199,8 @@ def assessment_edit(request: HttpRequest, ref: str, pk: int) -> HttpResponse:
     return render(request, "assessments/edit.html", context, status=409 if stale else 200)
 
 
-@login_required
 @require_POST
+@login_required
 def assessment_submit(request: HttpRequest, ref: str, pk: int) -> HttpResponse:
     case = _case(request, ref)
     _require_recording(request, case)
@@ -200,14 +208,14 @@ def assessment_submit(request: HttpRequest, ref: str, pk: int) -> HttpResponse:
     try:
         service.submit(assessment, request.user)
     except service.SubmissionRefused as refused:
-        return assessment_detail(request, ref, pk, problems=refused.problems)
+        return _detail_page(request, ref, pk, problems=refused.problems)
     except service.AssessmentError as exc:
-        return assessment_detail(request, ref, pk, problems=[str(exc)])
+        return _detail_page(request, ref, pk, problems=[str(exc)])
     return redirect("assessment-detail", ref=case.ref, pk=assessment.pk)
 
 
-@login_required
 @require_POST
+@login_required
 def assessment_countersign(request: HttpRequest, ref: str, pk: int) -> HttpResponse:
     case = _case(request, ref)
     _require_recording(request, case)
@@ -215,10 +223,11 @@ def assessment_countersign(request: HttpRequest, ref: str, pk: int) -> HttpRespo
     try:
         service.countersign(assessment, request.user)
     except service.AssessmentError as exc:
-        return assessment_detail(request, ref, pk, problems=[str(exc)])
+        return _detail_page(request, ref, pk, problems=[str(exc)])
     return redirect("assessment-detail", ref=case.ref, pk=assessment.pk)
 
 
+@require_http_methods(["GET", "HEAD", "POST"])
 @login_required
 def assessment_return(request: HttpRequest, ref: str, pk: int) -> HttpResponse:
     case = _case(request, ref)
@@ -235,6 +244,7 @@ def assessment_return(request: HttpRequest, ref: str, pk: int) -> HttpResponse:
     return render(request, "assessments/return.html", {"case": case, "assessment": assessment, "error": error})
 
 
+@require_safe
 @login_required
 def assessment_version(request: HttpRequest, ref: str, pk: int, number: int) -> HttpResponse:
     case = _case(request, ref)
@@ -258,6 +268,7 @@ def _pdf_response(data: bytes, filename: str) -> HttpResponse:
     return response
 
 
+@require_safe
 @login_required
 def assessment_pdf(request: HttpRequest, ref: str, pk: int) -> HttpResponse:
     case = _case(request, ref)
@@ -269,7 +280,7 @@ def assessment_pdf(request: HttpRequest, ref: str, pk: int) -> HttpResponse:
     try:
         data = service.assessment_pdf(assessment, audience.value, user=request.user)
     except service.AssessmentError as exc:  # his copy from a draft or uncountersigned assessment: nothing made
-        refused = assessment_detail(request, ref, pk, problems=[str(exc)])
+        refused = _detail_page(request, ref, pk, problems=[str(exc)])
         refused.status_code = 409
         return refused
     write_audit("assessment.document", user=request.user, case_ref=case.ref, object_type="risk_assessment",
@@ -277,6 +288,7 @@ def assessment_pdf(request: HttpRequest, ref: str, pk: int) -> HttpResponse:
     return _pdf_response(data, f"{case.ref}-risk-assessment-{assessment.pk}-{audience.value}.pdf")
 
 
+@require_safe
 @login_required
 def marac_pdf(request: HttpRequest, ref: str, pk: int) -> HttpResponse:
     case = _case(request, ref)
@@ -287,8 +299,8 @@ def marac_pdf(request: HttpRequest, ref: str, pk: int) -> HttpResponse:
                          f"{case.ref}-marac-referral-{assessment.pk}.pdf")
 
 
-@login_required
 @require_POST
+@login_required
 def plan_action_done(request: HttpRequest, ref: str, action_pk: int) -> HttpResponse:
     case = _case(request, ref)
     _require_recording(request, case)

@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.views.decorators.http import require_http_methods, require_safe
 
 from safeguard.accounts.access import can_audit_cases
 from safeguard.audit.log import write_audit
@@ -52,6 +53,7 @@ def _export_links(name: str, query: str) -> list[tuple[str, str]]:
 
 
 # -- dashboard --------------------------------------------------------------------------------------------
+@require_safe
 @login_required
 def dashboard(request: HttpRequest) -> HttpResponse:
     sel = choose(request)
@@ -60,6 +62,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     return render(request, "insights_web/dashboard.html", context, status=400 if sel.errors else 200)
 
 
+@require_safe
 @login_required
 def measure_page(request: HttpRequest) -> HttpResponse:
     sel = choose(request)
@@ -69,6 +72,7 @@ def measure_page(request: HttpRequest) -> HttpResponse:
     return render(request, "insights_web/measure.html", context, status=400 if sel.errors else 200)
 
 
+@require_safe
 @login_required
 def cases_page(request: HttpRequest) -> HttpResponse:
     sel = choose(request)
@@ -154,6 +158,7 @@ def _cases_export(request: HttpRequest, sel: Selection, m: Measure, part: Part) 
                           notes=["Official-sensitive: personal information. Keep it within the service."])
 
 
+@require_safe
 @login_required
 def export(request: HttpRequest, fmt: str, page: str) -> HttpResponse:
     """The dashboard (page "export"), a measure ("measure-export") or the cases behind a number
@@ -214,6 +219,7 @@ class DrawForm(forms.Form):
                                               "max_value": "The seed must be at most 1000000000000"})
 
 
+@require_http_methods(["GET", "HEAD", "POST"])
 @login_required
 def samples(request: HttpRequest) -> HttpResponse:
     _auditor(request)
@@ -238,6 +244,7 @@ def _may_open(user: Any, sample: AuditSample) -> bool:
     return scope_from_value(user, f"{sample.scope_level}-{sample.scope_id}") is not None
 
 
+@require_safe
 @login_required
 def sample_page(request: HttpRequest, pk: int) -> HttpResponse:
     sample = _sample(request, pk)
@@ -275,15 +282,13 @@ class AnswerForm(forms.Form):
                                                                widget=forms.Textarea)
 
 
+@require_http_methods(["GET", "HEAD", "POST"])
 @login_required
 def answer_case(request: HttpRequest, pk: int, ref: str) -> HttpResponse:
     sample = _sample(request, pk)
     audited = sample.cases.select_related("case").filter(case__ref=ref).first()
     if audited is None or not Case.objects.visible_to(request.user).filter(pk=audited.case_id).exists():
         raise Http404("No such case in this sample")
-    if request.method == "GET":  # the auditor reads the case: it joins the case's access log
-        write_audit("case.viewed", user=request.user, case_ref=audited.case.ref, object_type="case",
-                    object_id=str(audited.case_id), detail={"source": "audit_sample"})
     initial = {q.name: getattr(audited, q.name) for q in casesample.QUESTIONS}
     initial.update({f"{q.name}_comment": getattr(audited, f"{q.name}_comment") for q in casesample.QUESTIONS})
     form = AnswerForm(request.POST if request.method == "POST" else None, initial=initial)
@@ -293,6 +298,9 @@ def answer_case(request: HttpRequest, pk: int, ref: str) -> HttpResponse:
         if following is not None and "next" in request.POST:
             return redirect("insights_web:audit-case", pk=sample.pk, ref=following.case.ref)
         return redirect(reverse("insights_web:audit-sample", kwargs={"pk": sample.pk}) + "#agreement")
+    # The page shows the case (also after a POST with errors, and to HEAD): the auditor's read joins its access log.
+    write_audit("case.viewed", user=request.user, case_ref=audited.case.ref, object_type="case",
+                object_id=str(audited.case_id), detail={"source": "audit_sample"})
     verdicts = casesample.safeguard_verdicts([audited.case_id], _period(sample))[audited.case_id]
     errors = [(f"#{name}", str(e)) for name, errs in form.errors.items() for e in errs]
     questions = [(q, form[q.name], form[f"{q.name}_comment"], verdicts[q.name]) for q in casesample.QUESTIONS]

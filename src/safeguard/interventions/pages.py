@@ -17,6 +17,7 @@ from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.views.decorators.http import require_http_methods
 
 from safeguard.accounts.access import role_of
 from safeguard.cases.models import Case
@@ -61,6 +62,7 @@ def _cohort(request: HttpRequest, pk: int) -> Cohort:
 
 
 # -- courses ------------------------------------------------------------------------------------------------
+@require_http_methods(["GET", "HEAD", "POST"])
 @login_required
 def new_course(request: HttpRequest) -> HttpResponse:
     _staff_only(request)
@@ -103,6 +105,7 @@ def _posted(request: HttpRequest) -> Any:
     """The form data when the form was sent (even empty: an empty answer is an answer to check)."""
     return request.POST if request.method == "POST" else None
 
+@require_http_methods(["GET", "HEAD", "POST"])
 @login_required
 def book_course(request: HttpRequest, pk: int) -> HttpResponse:
     _staff_only(request)
@@ -131,6 +134,7 @@ def book_course(request: HttpRequest, pk: int) -> HttpResponse:
                  nothing="Nobody you can see is waiting for a place on this programme.")
 
 
+@require_http_methods(["GET", "HEAD", "POST"])
 @login_required
 def register(request: HttpRequest, pk: int, number: int) -> HttpResponse:
     """The register for one session: each place held on the day, with what is already recorded."""
@@ -186,6 +190,7 @@ def _referral(request: HttpRequest, pk: int) -> Referral:
     return referral
 
 
+@require_http_methods(["GET", "HEAD", "POST"])
 @login_required
 def step(request: HttpRequest, pk: int, to_status: str) -> HttpResponse:
     role = _staff_only(request)
@@ -219,6 +224,7 @@ def step(request: HttpRequest, pk: int, to_status: str) -> HttpResponse:
                  back=reverse("interventions-referral", args=[referral.pk]), back_text="Back to the referral")
 
 
+@require_http_methods(["GET", "HEAD", "POST"])
 @login_required
 def rule16_decision(request: HttpRequest, pk: int) -> HttpResponse:
     """After a practitioner's "not suitable", the SPO's decision that no start is needed (rule 16 stops)."""
@@ -249,6 +255,7 @@ def _case(request: HttpRequest, ref: str) -> Case:
     return case
 
 
+@require_http_methods(["GET", "HEAD", "POST"])
 @login_required
 def note_exclusion(request: HttpRequest, ref: str) -> HttpResponse:
     _staff_only(request)
@@ -271,6 +278,7 @@ def note_exclusion(request: HttpRequest, ref: str) -> HttpResponse:
                        "longer applies.")
 
 
+@require_http_methods(["GET", "HEAD", "POST"])
 @login_required
 def lift_exclusion(request: HttpRequest, ref: str, pk: int) -> HttpResponse:
     _staff_only(request)

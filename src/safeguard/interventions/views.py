@@ -12,6 +12,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods, require_safe
 
 from safeguard.accounts.access import role_of
 from safeguard.cases.models import Case
@@ -57,6 +58,7 @@ def _words(code: str) -> str:
     return code.replace("_", " ")
 
 
+@require_safe
 @login_required
 def queue(request: HttpRequest) -> HttpResponse:
     _staff_only(request)
@@ -81,6 +83,7 @@ def _referral(request: HttpRequest, pk: int) -> Any:
     return referral
 
 
+@require_http_methods(["GET", "HEAD", "POST"])
 @login_required
 def referral_page(request: HttpRequest, pk: int) -> HttpResponse:
     role = _staff_only(request)
@@ -131,6 +134,7 @@ def referral_page(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "interventions/referral.html", context, status=400 if errors else 200)
 
 
+@require_http_methods(["GET", "HEAD", "POST"])
 @login_required
 def case_page(request: HttpRequest, ref: str) -> HttpResponse:
     role = _staff_only(request)
@@ -165,6 +169,7 @@ def case_page(request: HttpRequest, ref: str) -> HttpResponse:
     return render(request, "interventions/case.html", context, status=400 if errors else 200)
 
 
+@require_http_methods(["GET", "HEAD", "POST"])
 @login_required
 def course_page(request: HttpRequest, pk: int) -> HttpResponse:
     role = _staff_only(request)

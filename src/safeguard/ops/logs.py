@@ -64,6 +64,43 @@ class RequestIdFilter(logging.Filter):
         return True
 
 
+class RedactPathFilter(logging.Filter):
+    """Keeps request paths (which hold case references: /cases/X123456/) out of every log line, Django's own
+    included: "Not Found: /cases/X123456/" from django.request, "Method Not Allowed (PUT): …", django.security's
+    CSRF failures, and runserver's request lines (django.server). The path becomes its URL *pattern* when the
+    request was matched (/cases/<str:ref>/), else only its first segment. On the handler, so every logger's
+    records pass through it."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        request = getattr(record, "request", None)
+        path = getattr(request, "path", None)
+        if isinstance(path, str) and path:
+            message = record.getMessage()
+            if path in message:
+                record.msg, record.args = message.replace(path, redacted_path(request)), ()
+        elif record.name == "django.server":
+            record.msg, record.args = _REQUEST_LINE.sub(_redact_request_line, record.getMessage()), ()
+        return True
+
+
+_REQUEST_LINE = re.compile(r'"(?P<method>[A-Z]+) (?P<path>\S+) (?P<protocol>HTTP/[0-9.]+)"')
+
+
+def _redact_request_line(match: re.Match[str]) -> str:
+    return f'"{match["method"]} {first_segment(match["path"])} {match["protocol"]}"'
+
+
+def first_segment(path: str) -> str:
+    """/cases/X123456/record/?q=1 -> /cases/…: enough to say which part of the app, nothing that names a case."""
+    parts = path.split("?", 1)[0].strip("/").split("/")
+    return f"/{parts[0]}/…" if len(parts) > 1 else f"/{parts[0]}"
+
+
+def redacted_path(request: Any) -> str:
+    route = route_of(request)
+    return f"/{route}" if route != "unmatched" else first_segment(str(request.path))
+
+
 def route_of(request: HttpRequest) -> str:
     match = getattr(request, "resolver_match", None)
     if match is None:

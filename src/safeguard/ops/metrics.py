@@ -18,6 +18,7 @@ from datetime import date
 
 from django.http import HttpRequest, HttpResponse, HttpResponseNotFound
 from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_safe
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Histogram, generate_latest
 from prometheus_client.core import GaugeMetricFamily
 from prometheus_client.multiprocess import MultiProcessCollector
@@ -93,6 +94,7 @@ def allowed(request: HttpRequest) -> bool:
         return False
 
 
+@require_safe
 @never_cache
 def metrics_view(request: HttpRequest) -> HttpResponse:
     if not allowed(request):

@@ -33,8 +33,8 @@ def _open(request: HttpRequest, ref: str, seq: int) -> tuple[Case, service.Sugge
     return case, suggestion
 
 
+@require_http_methods(["GET", "HEAD", "POST"])
 @login_required
-@require_http_methods(["GET", "POST"])
 def confirm(request: HttpRequest, ref: str, seq: int) -> HttpResponse:
     """The event form the suggestion names, pre-filled; saving it records the event and the confirmation in one
     transaction."""
@@ -63,8 +63,8 @@ class DismissForm(forms.Form):
         return cleaned
 
 
+@require_http_methods(["GET", "HEAD", "POST"])
 @login_required
-@require_http_methods(["GET", "POST"])
 def dismiss(request: HttpRequest, ref: str, seq: int) -> HttpResponse:
     case, suggestion = _open(request, ref, seq)
     form = DismissForm(request.POST if request.method == "POST" else None)

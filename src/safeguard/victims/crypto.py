@@ -18,8 +18,8 @@ from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 
-# Public on purpose: it protects nothing. Never configure it in a deployment.
-DEV_FIELD_KEY = "c2FmZWd1YXJkLWRldmVsb3BtZW50LWtleS1ub3Qtc2U="
+from safeguard.ops.deploy import DEV_FIELD_KEY  # public on purpose: it protects nothing
+
 PREFIX = "enc1:"
 
 

@@ -11,7 +11,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from safeguard.accounts.access import can_manage_never_disclose, can_see_victims, role_of, victim_records_visible
 from safeguard.audit.log import write_audit
@@ -38,6 +38,7 @@ def _record(request: HttpRequest, pk: int) -> VictimRecord:
     return record
 
 
+@require_safe
 @login_required
 def record_list(request: HttpRequest) -> HttpResponse:
     if role_of(request.user) not in {"victim_worker", "practitioner", "spo"}:
@@ -46,6 +47,7 @@ def record_list(request: HttpRequest) -> HttpResponse:
     return render(request, "victims/list.html", {"records": records})
 
 
+@require_safe
 @login_required
 def case_records(request: HttpRequest, ref: str) -> HttpResponse:
     case = _case(request, ref)
@@ -73,6 +75,7 @@ def _forms(data: Any = None, which: str = "") -> dict[str, Any]:
             "contact_form": forms.SafetyContactForm(data if which == "contact" else None)}
 
 
+@require_safe
 @login_required
 def record_detail(request: HttpRequest, pk: int) -> HttpResponse:
     record = _record(request, pk)
@@ -98,14 +101,14 @@ def _post_record_form(request: HttpRequest, pk: int, which: str, record_with: Ca
     return render(request, "victims/record.html", _record_context(request, record, found), status=400)
 
 
-@login_required
 @require_POST
+@login_required
 def add_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return _post_record_form(request, pk, "detail", actions.add_detail)
 
 
-@login_required
 @require_POST
+@login_required
 def remove_detail(request: HttpRequest, pk: int) -> HttpResponse:
     detail = ContactDetail.objects.select_related("record__case").filter(pk=pk, removed_at=None).first()
     if detail is None or not can_see_victims(request.user, detail.record.case):
@@ -118,18 +121,19 @@ def remove_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("victims:record", pk=detail.record_id)
 
 
-@login_required
 @require_POST
+@login_required
 def add_worker(request: HttpRequest, pk: int) -> HttpResponse:
     return _post_record_form(request, pk, "worker", actions.add_worker)
 
 
-@login_required
 @require_POST
+@login_required
 def add_contact(request: HttpRequest, pk: int) -> HttpResponse:
     return _post_record_form(request, pk, "contact", actions.record_safety_contact)
 
 
+@require_safe
 @login_required
 def access_log(request: HttpRequest, pk: int) -> HttpResponse:
     """Who opened or changed this record, and when (from the audit chain)."""
@@ -145,6 +149,7 @@ def _cell(value: Any) -> str:
     return cell_text(value)  # formula-safe (safeguard.csvsafe)
 
 
+@require_safe
 @login_required
 def case_export(request: HttpRequest, ref: str) -> HttpResponse:
     """The case's victims' safety summary as CSV: never-disclose details are withheld from every export."""

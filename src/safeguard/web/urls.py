@@ -1,4 +1,3 @@
-from django.contrib.auth import views as auth_views
 from django.urls import path
 
 from safeguard.web.views import access_log, auth, case, caseload, record, restriction, team
@@ -6,7 +5,7 @@ from safeguard.web.views import access_log, auth, case, caseload, record, restri
 urlpatterns = [
     path("", auth.home, name="home"),
     path("sign-in/", auth.SignInView.as_view(), name="login"),
-    path("sign-out/", auth_views.LogoutView.as_view(), name="logout"),
+    path("sign-out/", auth.SignOutView.as_view(), name="logout"),
     path("caseload/", caseload.caseload, name="caseload"),
     path("caseload/search/", caseload.caseload_search, name="caseload-search"),
     path("team/", team.team_page, name="team"),

@@ -14,6 +14,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.views.decorators.http import require_http_methods, require_safe
 
 from safeguard.accounts.access import role_of, teams_overseen
 from safeguard.cases.models import Case
@@ -39,6 +40,7 @@ def _posted(request: HttpRequest) -> Any:
     """The form data when the form was sent (even empty: an empty answer is an answer to check)."""
     return request.POST if request.method == "POST" else None
 
+@require_safe
 @login_required
 def capacity_page(request: HttpRequest) -> HttpResponse:
     team, teams = _team(request, request.GET.get("team"))
@@ -63,6 +65,7 @@ def capacity_page(request: HttpRequest) -> HttpResponse:
     return render(request, "workforce/capacity.html", context)
 
 
+@require_safe
 @login_required
 def allocate_page(request: HttpRequest, ref: str) -> HttpResponse:
     case = Case.objects.visible_to(request.user).filter(ref=ref).select_related("practitioner").first()
@@ -77,6 +80,7 @@ def allocate_page(request: HttpRequest, ref: str) -> HttpResponse:
     return render(request, "workforce/allocate.html", context)
 
 
+@require_http_methods(["GET", "HEAD", "POST"])
 @login_required
 def supervision_page(request: HttpRequest) -> HttpResponse:
     """Record a supervision session with one of the team's practitioners (SPOs and heads of unit)."""

@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.views.decorators.http import require_safe
 
 from safeguard.accounts.access import can_see_case_access_log
 from safeguard.audit.log import write_audit
@@ -20,6 +21,7 @@ from safeguard.web.views.restriction import person_label
 PER_PAGE = 50
 
 
+@require_safe
 @login_required
 def access_log_page(request: HttpRequest, ref: str) -> HttpResponse:
     case = queries.visible_case(request.user, ref)

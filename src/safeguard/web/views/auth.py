@@ -16,6 +16,8 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.decorators import method_decorator
+from django.views.decorators.http import require_http_methods, require_safe
 
 from safeguard.accounts.access import role_of
 from safeguard.accounts.middleware import two_factor_required
@@ -49,6 +51,9 @@ class SignInForm(AuthenticationForm):
         return items
 
 
+# The method check comes before LoginView's own dispatch (which sends a signed-in user on before looking at the
+# method, and would take PUT as a POST).
+@method_decorator(require_http_methods(["GET", "HEAD", "POST"]), name="dispatch")
 class SignInView(auth_views.LoginView):
     template_name = "web/sign_in.html"
     form_class = SignInForm
@@ -74,6 +79,11 @@ class SignInView(auth_views.LoginView):
         return str(super().get_default_redirect_url())
 
 
+class SignOutView(auth_views.LogoutView):
+    http_method_names = ["post"]  # Django's answers OPTIONS too
+
+
+@require_safe
 def home(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated and role_of(request.user) == "admin":
         return redirect("accounts:users")

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.views.decorators.http import require_safe
 
 from safeguard.accounts.access import can_record, recordable_event_types
 from safeguard.audit.log import write_audit
@@ -15,6 +16,7 @@ from safeguard.web.case_links import case_links
 QUICK_ACTIONS = ["contact", "note", "check_requested", "check_returned", "reviewed"]
 
 
+@require_safe
 @login_required
 def case_page(request: HttpRequest, ref: str) -> HttpResponse:
     case = queries.visible_case(request.user, ref)

@@ -6,7 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from safeguard.accounts.access import role_of
 from safeguard.cases.models import CONCERN_RANK, Case
@@ -17,6 +17,7 @@ from safeguard.web import queries
 SEARCH_KEY = "web.caseload_search"
 
 
+@require_safe
 @login_required
 def caseload(request: HttpRequest) -> HttpResponse:
     default_scope = "mine" if getattr(request.user, "staff", None) is not None and role_of(request.user) != "spo" \
@@ -38,8 +39,8 @@ def caseload(request: HttpRequest) -> HttpResponse:
     return render(request, template, context)
 
 
-@login_required
 @require_POST
+@login_required
 def caseload_search(request: HttpRequest) -> HttpResponse:
     words = "" if "clear" in request.POST else request.POST.get("search", "").strip()[:100]
     if words:

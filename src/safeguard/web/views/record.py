@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods, require_safe
 
 from safeguard.accounts.access import MANAGER_EVENTS, can_record, can_record_event, recordable_event_types
 from safeguard.actions import ConflictError
@@ -36,6 +37,7 @@ def _recordable_case(request: HttpRequest, ref: str, event_type: str | None = No
     return case
 
 
+@require_safe
 @login_required
 def record_menu(request: HttpRequest, ref: str) -> HttpResponse:
     case = _recordable_case(request, ref)
@@ -49,6 +51,7 @@ def record_menu(request: HttpRequest, ref: str) -> HttpResponse:
     return render(request, "web/record_menu.html", {"case": case, "groups": groups})
 
 
+@require_http_methods(["GET", "HEAD", "POST"])
 @login_required
 def record(request: HttpRequest, ref: str, event_type: str) -> HttpResponse:
     if event_type not in schema.EVENTS:

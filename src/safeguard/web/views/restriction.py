@@ -12,6 +12,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods
 
 from safeguard.accounts.access import can_restrict
 from safeguard.cases.restrictions import (
@@ -40,6 +41,7 @@ def _candidates(case: Any) -> list[User]:
                 .select_related("profile", "staff").order_by("username"))
 
 
+@require_http_methods(["GET", "HEAD", "POST"])
 @login_required
 def restriction_page(request: HttpRequest, ref: str) -> HttpResponse:
     case = queries.visible_case(request.user, ref)

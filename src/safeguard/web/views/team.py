@@ -6,10 +6,12 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.views.decorators.http import require_safe
 
 from safeguard.web import queries
 
 
+@require_safe
 @login_required
 def team_page(request: HttpRequest) -> HttpResponse:
     team = queries.team_for(request.user, request.GET.get("team"))
