@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 import sys
-from datetime import date, timedelta
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -17,7 +17,7 @@ from django.utils import timezone
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "web"))
 
-from web_scenarios import UNIT, Org, ago, make_org, settled_case  # noqa: E402
+from web_scenarios import UNIT, Org, ago, legacy_far_future_event, make_org, settled_case  # noqa: E402
 
 from safeguard.actions import record_event  # noqa: E402
 from safeguard.actions.bulk import record_new_case_events  # noqa: E402
@@ -55,14 +55,6 @@ def org() -> Org:
 @pytest.fixture
 def case(org: Org) -> Case:
     return settled_case()
-
-
-def legacy_far_future_event(case: Case) -> CaseEvent:
-    """A far-future event as a request before this fix left it: in the log (as record_event wrote it then)."""
-    seq = case.events.count() + 1
-    return CaseEvent.objects.create(case=case, seq=seq, on=date(2099, 1, 1), type="note",
-                                    payload={"on": FAR, "type": "note", "by": "P1", "text": "typed the wrong year"},
-                                    source="api")
 
 
 def test_record_event_refuses_an_event_dated_after_today_naming_the_field(case: Case) -> None:

@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 from django.utils import timezone
 
+from safeguard.api.models import OutboxEvent
 from safeguard.audit.models import AuditEntry
 from safeguard.cases.models import CaseEvent, CaseEventVoid
 from safeguard.timeline.validate import long_date
@@ -57,6 +58,10 @@ def test_a_case_locked_by_a_legacy_far_future_event_is_unlocked_by_its_spo(world
     assert voided.status_code == 201, voided.content
     assert voided.json()["seq"] == 7 and voided.json()["voided_by"] == "spo"
     assert voided["ETag"] == etag_of(spo)
+    announced = OutboxEvent.objects.get(type="safeguard.event.voided")
+    assert announced.case_ref == "X900001"
+    assert announced.payload == {"case": "X900001", "seq": 7, "event_type": "contact",
+                                 "version": int(voided["ETag"].strip('"'))}
     again = spo.post(f"{URL}7/void/", {"reason": "again"}, format="json", HTTP_IF_MATCH=etag_of(spo))
     assert again.status_code == 409
     assert spo.post(f"{URL}99/void/", {"reason": "x"}, format="json", HTTP_IF_MATCH=etag_of(spo)).status_code == 404

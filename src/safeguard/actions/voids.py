@@ -14,6 +14,7 @@ from django.db import transaction
 
 from safeguard.accounts.access import can_void_event
 from safeguard.actions.events import ConflictError, in_force, read_log
+from safeguard.api import outbox
 from safeguard.audit.chain import VOID_FIELDS, fields_of, void_digest
 from safeguard.audit.log import write_audit
 from safeguard.cases.models import Case, CaseEvent, CaseEventVoid
@@ -68,6 +69,7 @@ def void_event(case: Case, seq: int, *, reason: str, user: Any, expected_version
         locked.version += 1
         evaluate_locked(locked, in_force(locked, read_log(locked.pk)),
                         save_also=("version", "voided_events"))
+        outbox.event_voided(locked, event)  # other systems that keep the log learn of it, in this transaction
         # The digest makes the void tamper-evident, as an event's is: `safeguard audit verify` checks every void
         # against it, so a void written around this function (an event hidden from the engine) is found.
         write_audit("event.voided", user=user, case_ref=locked.ref, object_type="case_event_void",
