@@ -70,8 +70,13 @@ def _fail(message: str, code: int = EXIT_BAD_INPUT) -> int:
 def cmd_import(args: argparse.Namespace) -> int:
     from safeguard.timeline.validate import TimelineError, load_file
 
+    _setup_django()  # for the service's today, which no event may be dated after
+    from safeguard.oversight.service import today
+
+    day = today()
     try:
-        timelines = [load_file(path) for path in args.files]  # validate everything before writing anything
+        # Validate everything before writing anything.
+        timelines = [load_file(path, today=day) for path in args.files]
     except TimelineError as exc:
         return _fail(str(exc))
     if args.jobs < 1:
@@ -82,7 +87,6 @@ def cmd_import(args: argparse.Namespace) -> int:
         if ref in seen:
             return _fail(f"{timeline.source}: case {ref} is also in {seen[ref]}; import each case once")
         seen[ref] = timeline.source
-    _setup_django()
     progress = Progress("Importing", len(timelines), args.json)
     jobs = min(args.jobs, len(timelines))
     if jobs == 1:

@@ -108,3 +108,14 @@ def test_an_unreadable_extract_is_refused(tmp_path: Path, db: Any) -> None:
     write_csvs(tmp_path / "y", {"contacts": [["case", "on"], ["X1", "2022-01-01"]]})
     with pytest.raises(ExtractError, match="no column case_ref"):
         import_extract(tmp_path / "y")
+
+
+def test_a_row_dated_after_today_is_refused_and_stops_the_import(tmp_path: Path, staff: None) -> None:
+    """Issue 33, finding 3: a spreadsheet cannot lock a case with a far-future date either."""
+    sheets = {k: [list(r) for r in v] for k, v in GOOD.items()}
+    sheets["contacts"].append(["X700001", "2099-01-01", "office", "attended", "P1"])
+    report = import_extract(write_csvs(tmp_path / "x", sheets))
+    assert not report.written and not Case.objects.exists()
+    [error] = report.errors
+    assert (error.sheet, error.row) == ("contacts", 4)
+    assert "field 'on': must not be after today" in error.message and "2099-01-01" in error.message

@@ -36,6 +36,7 @@ EXPECTED: dict[str, str] = {
     "api-case-people":                   "ok    ok    ok    ok    404   404   404   404   ok    404   login",
     "api-case-events":                   "ok    ok    ok    ok    404   404   404   404   ok    404   login",
     "api-case-event":                    "ok    ok    ok    ok    404   404   404   404   ok    404   login",
+    "api-case-event-void":               "403   ok    403   403   404   404   404   404   403   404   login",
     "api-case-obligations":              "ok    ok    ok    ok    404   404   404   404   ok    404   login",
     "api-case-assessments":              "ok    ok    ok    ok    404   404   404   404   ok    404   login",
     "api-case-assessment":               "ok    ok    ok    ok    404   404   404   404   ok    404   login",
@@ -151,6 +152,7 @@ EXPECTED: dict[str, str] = {
     "case-restriction":                  "403   ok    ok    403   404   404   404   404   403   404   login",
     "case-access-log":                   "403   ok    ok    ok    404   404   404   404   403   404   login",
     "record":                            "ok    ok    403   403   404   404   404   404   403   404   login",
+    "case-event-void":                   "403   ok    403   403   404   404   404   404   403   404   login",
 }
 
 

@@ -13,7 +13,7 @@ from typing import Any
 from django.contrib.auth.models import User
 
 from safeguard.actions import ensure_unit
-from safeguard.cases.models import Case
+from safeguard.cases.models import Case, CaseEvent
 from safeguard.timeline.importer import import_timeline
 from safeguard.timeline.validate import validate_document
 from safeguard.workforce.models import Staff, Team
@@ -90,6 +90,15 @@ def sentenced_da_case(practitioner: str, days: int) -> list[dict[str, Any]]:
 def overdue_police_check_case() -> Case:
     """Scenario 1: sentenced three weeks ago, no police check requested: the police check is overdue."""
     return build_case("X100001", "Daniel Hughes", sentenced_da_case("P1", 21))
+
+
+def legacy_far_future_event(case: Case) -> CaseEvent:
+    """A note dated 2099-01-01 as a request before issue 33's fix left it in the log (record_event wrote such an
+    event then; now it refuses it), locking the case: every later event's date "goes backwards"."""
+    seq = case.events.count() + 1
+    return CaseEvent.objects.create(case=case, seq=seq, on=date(2099, 1, 1), type="note", source="api",
+                                    payload={"on": "2099-01-01", "type": "note", "by": "P1",
+                                             "text": "typed the wrong year"})
 
 
 def settled_case() -> Case:

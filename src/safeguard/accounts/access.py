@@ -113,6 +113,12 @@ def can_record_event(user: Any, case: Any, event_type: str) -> bool:
     return event_type not in MANAGER_EVENTS or role_of(user) == "spo"
 
 
+def can_void_event(user: Any, case: Any) -> bool:
+    """Whether a user may mark an event of this case as entered in error: whoever may record a manager decision on
+    it (the SPO of its team; never an integration account, a head of unit or QA, who may only read it)."""
+    return can_record_event(user, case, "manager_decision")
+
+
 def recordable_event_types(user: Any, case: Any, types: Iterable[str]) -> set[str]:
     """The event types of `types` this user may record on this case: can_record_event for each, with can_record
     (a database read) decided once, as a page listing every type needs."""

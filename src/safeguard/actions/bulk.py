@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable, Mapping
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import Any
 
 from django.db import connection
@@ -34,6 +34,7 @@ from safeguard.audit.context import client_ip, current_request
 from safeguard.audit.log import _lock_chain, clean_detail
 from safeguard.audit.models import AuditEntry
 from safeguard.cases.models import Case
+from safeguard.oversight.service import today
 from safeguard.timeline.validate import Refs, parse_on, validate_event
 from safeguard.workforce.models import Staff
 
@@ -56,7 +57,8 @@ Log = list[tuple[int, int, Any, str, dict[str, Any]]]
 
 def record_new_case_events(case: Case, events: list[dict[str, Any]], *, user: Any = None, source: str = "import",
                            evaluate: Callable[[Log, tuple[str, ...]], object] | None = None,
-                           audit_created: bool = False, staff: Mapping[str, Staff] | None = None) -> Log:
+                           audit_created: bool = False, staff: Mapping[str, Staff] | None = None,
+                           recorded_on: date | None = None) -> Log:
     """Record `events` in order on `case`, which has none yet (just created in the caller's transaction). Raises
     TimelineError naming the case and the event on bad input (the caller's transaction then writes nothing).
     Returns the log (pk, seq, on, type, payload of each event, as oversight.service.evaluate_locked takes it).
@@ -66,13 +68,16 @@ def record_new_case_events(case: Case, events: list[dict[str, Any]], *, user: An
     importers and every other writer waiting. It saves the case's fields named in `save_also` (set on `case`)
     with its own, in one UPDATE. With `audit_created`, the case's `case.created` entry (create_case(...,
     audit=False)) is written first among them, so two imports hold the lock only at their ends. `staff`: staff
-    rows already read, by code (the timeline's own), which validation then need not read again."""
+    rows already read, by code (the timeline's own), which validation then need not read again. `recorded_on`: the
+    day of recording (default the service's today): an event dated after it is refused, as record_event refuses
+    it."""
     user_id = user.pk if getattr(user, "is_authenticated", False) else None
     codes = StaffCodes()  # staff refs validated against the database, rows kept
     for member in (staff or {}).values():
         codes.remember(member)
     refs = Refs(people=set(), last_on=None)
     refs.staff = codes  # type: ignore[assignment]
+    day = recorded_on or today()
 
     def staff_id(code: str) -> int | None:
         row = codes.rows().get(code)
@@ -96,7 +101,7 @@ def record_new_case_events(case: Case, events: list[dict[str, Any]], *, user: An
         created_unaudited = False
 
     for seq, event in enumerate(events, start=1):
-        validate_event(dict(event), refs, source=f"case {case.ref}", where="event")
+        validate_event(dict(event), refs, source=f"case {case.ref}", where="event", today=day)
         row = store.tables["event"].add(case_id=case.pk, seq=seq, on=parse_on(event["on"]), type=event["type"],
                                         payload=dict(event), recorded_by_id=user_id, source=source)
         data = event_data(event)

@@ -13,8 +13,8 @@ from safeguard.actions.projections import PROJECTED_CASE_FIELDS, known_staff, pr
 from safeguard.api import outbox
 from safeguard.audit.chain import EVENT_FIELDS, event_digest, fields_of
 from safeguard.audit.log import write_audit
-from safeguard.cases.models import Case, CaseEvent
-from safeguard.oversight.service import evaluate_locked
+from safeguard.cases.models import Case, CaseEvent, voided_event_ids
+from safeguard.oversight.service import evaluate_locked, today
 from safeguard.timeline.validate import Refs, TimelineError, parse_on, validate_event
 from safeguard.workforce.models import Staff
 
@@ -91,9 +91,9 @@ class PeopleRefs(set[str]):
 
 
 def refs_for(case: Case, last_on: date | None | object = ...) -> Refs:
-    """What validation checks an event against: the case's people, staff codes, and its last event's date
-    (read here unless the caller already has it)."""
-    last = case.events.aggregate(last=Max("on"))["last"] if last_on is ... else last_on
+    """What validation checks an event against: the case's people, staff codes, and its last event's date (of
+    the events in force: a voided one does not count; read here unless the caller already has it)."""
+    last = case.events_in_force().aggregate(last=Max("on"))["last"] if last_on is ... else last_on
     refs = Refs(people=PeopleRefs(case), last_on=last)  # type: ignore[arg-type]
     refs.staff = StaffCodes()  # type: ignore[assignment]
     return refs
@@ -101,9 +101,13 @@ def refs_for(case: Case, last_on: date | None | object = ...) -> Refs:
 
 def record_event(case: Case, event: dict[str, Any], *, user: Any = None, source: str = "web",
                  expected_version: int | None = None, evaluate: bool = True, as_of: date | None = None,
-                 refs: Refs | None = None) -> CaseEvent:
+                 refs: Refs | None = None, recorded_on: date | None = None) -> CaseEvent:
     """Validate one timeline event against the case, append it to the log, update the records, audit it,
     and re-evaluate the case's obligations (as of `as_of`, default today), all in one transaction.
+
+    `recorded_on`: the day the event is recorded on (default the service's today, from the clock everything else
+    reads): an event dated after it is refused, from every entry point. Only synthetic data loaded as of a chosen
+    day (synth, bench) sets it; `as_of` (the day obligations are evaluated on) does not change it.
 
     Raises TimelineError for bad input and ConflictError when `expected_version` is stale; in both cases
     nothing is written, and a caller's transaction can go on.
@@ -111,7 +115,7 @@ def record_event(case: Case, event: dict[str, Any], *, user: Any = None, source:
     if not transaction.get_connection().in_atomic_block:
         with transaction.atomic():
             return record_event(case, event, user=user, source=source, expected_version=expected_version,
-                                evaluate=evaluate, as_of=as_of, refs=refs)
+                                evaluate=evaluate, as_of=as_of, refs=refs, recorded_on=recorded_on)
     # In the caller's transaction, without a savepoint (two queries less): locking, reading and validating write
     # nothing, so a refusal leaves the caller's transaction as it was.
     with_practitioner = refs is None and "by" in event
@@ -125,14 +129,17 @@ def record_event(case: Case, event: dict[str, Any], *, user: Any = None, source:
     # seq, and the evaluation every event. Without one (an import evaluates at the end), only the two maxima.
     rows = read_log(locked.pk) if evaluate else None
     if rows is not None:
-        last_on, last_seq = (max(r[2] for r in rows), rows[-1][1]) if rows else (None, 0)
+        last_seq = rows[-1][1] if rows else 0
+        rows = in_force(locked, rows)
+        last_on = max(r[2] for r in rows) if rows else None
         known = refs if refs is not None else refs_for(locked, last_on=last_on)
     else:
         known = refs if refs is not None else refs_for(locked)
         last_seq = locked.events.aggregate(last=Max("seq"))["last"] or 0
     if with_practitioner and locked.practitioner is not None and isinstance(known.staff, StaffCodes):
         known.staff.remember(locked.practitioner)
-    validate_event(dict(event), known, source=f"case {locked.ref}", where="event")
+    validate_event(dict(event), known, source=f"case {locked.ref}", where="event",
+                   today=recorded_on or today())
     # From the first write on, a failure must fail the caller's whole transaction (Django marks it for rollback):
     # half an event is never kept.
     with transaction.atomic(savepoint=False):
@@ -153,6 +160,15 @@ def read_log(case_id: int) -> list[tuple[int, int, date, str, dict[str, Any]]]:
     # Django's backends hand JSON columns over as text (JSONField decodes them); so do we.
     return [(pk, seq, on, kind, json.loads(payload) if isinstance(payload, str) else payload)
             for pk, seq, on, kind, payload in found]
+
+
+def in_force(case: Case, rows: list[tuple[int, int, date, str, dict[str, Any]]]
+             ) -> list[tuple[int, int, date, str, dict[str, Any]]]:
+    """The rows of read_log less the events marked void (looked up only when the case has some)."""
+    if not case.voided_events:
+        return rows
+    voided = voided_event_ids([case.pk])
+    return [row for row in rows if row[0] not in voided]
 
 
 def _lock(case: Case, *, with_practitioner: bool) -> Case:
@@ -192,4 +208,4 @@ def _write(case: Case, locked: Case, event: dict[str, Any], known: Refs,
     return logged
 
 
-__all__ = ["ConflictError", "TimelineError", "read_log", "record_event", "refs_for"]
+__all__ = ["ConflictError", "TimelineError", "in_force", "read_log", "record_event", "refs_for"]

@@ -18,18 +18,31 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from safeguard.api.models import OutboxEvent
-from safeguard.api.names import CHECK_REQUESTED, CONCERN_CHANGED, EVENT_RECORDED, EVENT_TYPES, OBLIGATION_OVERDUE
+from safeguard.api.names import (
+    CHECK_REQUESTED,
+    CONCERN_CHANGED,
+    EVENT_RECORDED,
+    EVENT_TYPES,
+    EVENT_VOIDED,
+    OBLIGATION_OVERDUE,
+)
 
 if TYPE_CHECKING:
     from safeguard.cases.models import Case, CaseEvent
 
 PRUNE_BATCH = 500
 
-__all__ = ["EVENT_TYPES", "concern_event", "emit", "event_recorded", "overdue_event", "prune", "scheduled_prune"]
+__all__ = ["EVENT_TYPES", "concern_event", "emit", "event_recorded", "event_voided", "overdue_event", "prune",
+           "scheduled_prune"]
 
 
 def emit(event_type: str, case_ref: str, payload: dict[str, Any]) -> OutboxEvent:
     return OutboxEvent.objects.create(type=event_type, case_ref=case_ref, payload={"case": case_ref, **payload})
+
+
+def event_voided(case: Case, voided: CaseEvent) -> None:
+    """After void_event marked `voided` as entered in error: which event (its seq and type; never the reason)."""
+    emit(EVENT_VOIDED, case.ref, {"seq": voided.seq, "event_type": voided.type, "version": case.version})
 
 
 def event_recorded(case: Case, logged: CaseEvent) -> None:

@@ -8,7 +8,7 @@ from typing import Any
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from safeguard.cases.models import Case, CaseEvent, LinkedPerson
+from safeguard.cases.models import Case, CaseEvent, CaseEventVoid, LinkedPerson
 from safeguard.oversight.models import Obligation
 from safeguard.practice.models import AgencyCheck
 from safeguard.timeline.schema import ROSH, SARA
@@ -60,13 +60,38 @@ class LinkedPersonSerializer(serializers.ModelSerializer[LinkedPerson]):
         read_only_fields = fields
 
 
+class VoidSerializer(serializers.ModelSerializer[CaseEventVoid]):
+    seq = serializers.IntegerField(source="event.seq", read_only=True, help_text="The seq of the voided event")
+    voided_by = serializers.CharField(source="voided_by.username", read_only=True)
+
+    class Meta:
+        model = CaseEventVoid
+        fields = ["seq", "reason", "voided_by", "voided_at"]
+        read_only_fields = fields
+
+
+class VoidRequestSerializer(serializers.Serializer):  # type: ignore[type-arg]
+    reason = serializers.CharField(help_text="Why the event was entered in error (required)", max_length=2000,
+                                   trim_whitespace=True)
+
+
 class EventSerializer(serializers.ModelSerializer[CaseEvent]):
     payload = serializers.SerializerMethodField(help_text="The event exactly as recorded, in timeline vocabulary")
+    void = serializers.SerializerMethodField(help_text="Set when a manager marked the event as entered in error: "
+                                                       "the engine then skips it (null otherwise)")
 
     class Meta:
         model = CaseEvent
-        fields = ["seq", "on", "type", "source", "recorded_at", "payload"]
+        fields = ["seq", "on", "type", "source", "recorded_at", "payload", "void"]
         read_only_fields = fields
+
+    @extend_schema_field(VoidSerializer(allow_null=True))
+    def get_void(self, event: CaseEvent) -> dict[str, Any] | None:
+        try:
+            void = event.void
+        except CaseEventVoid.DoesNotExist:
+            return None
+        return dict(VoidSerializer(void).data)
 
     @extend_schema_field({"$ref": "#/components/schemas/TimelineEvent"})
     def get_payload(self, event: CaseEvent) -> dict[str, Any]:

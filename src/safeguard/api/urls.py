@@ -9,6 +9,7 @@ v1 = [
     path("cases/<str:ref>/people/", views.PeopleList.as_view(), name="api-case-people"),
     path("cases/<str:ref>/events/", views.EventList.as_view(), name="api-case-events"),
     path("cases/<str:ref>/events/<int:seq>/", views.EventDetail.as_view(), name="api-case-event"),
+    path("cases/<str:ref>/events/<int:seq>/void/", views.EventVoid.as_view(), name="api-case-event-void"),
     path("cases/<str:ref>/obligations/", views.CaseObligationList.as_view(), name="api-case-obligations"),
     path("cases/<str:ref>/assessments/", assessments.AssessmentList.as_view(), name="api-case-assessments"),
     path("cases/<str:ref>/assessments/<int:pk>/", assessments.AssessmentDetail.as_view(),

@@ -16,8 +16,9 @@ from rest_framework import exceptions, generics
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from safeguard.accounts.access import can_create_cases, can_record_event, checks_for_agency, role_of
+from safeguard.accounts.access import can_create_cases, can_record_event, can_void_event, checks_for_agency, role_of
 from safeguard.actions import ConflictError, create_case, record_event
+from safeguard.actions.voids import AlreadyVoid, NoSuchEvent, VoidError, void_event
 from safeguard.api.conditional import IF_NONE_MATCH, matches, respond
 from safeguard.api.filters import Ordering, Param, ParamFilter
 from safeguard.api.permissions import HasScope, PartnerFence
@@ -30,6 +31,8 @@ from safeguard.api.serializers import (
     EventSerializer,
     LinkedPersonSerializer,
     ObligationSerializer,
+    VoidRequestSerializer,
+    VoidSerializer,
 )
 from safeguard.audit.log import write_audit
 from safeguard.cases.models import CONCERN_CHOICES, Case, CaseEvent, LinkedPerson
@@ -211,7 +214,7 @@ class EventList(CaseScoped, generics.ListAPIView):  # type: ignore[type-arg]
     def get_queryset(self) -> QuerySet[CaseEvent]:
         if self.fake():
             return CaseEvent.objects.none()
-        return CaseEvent.objects.filter(case=self.get_case())
+        return CaseEvent.objects.filter(case=self.get_case()).select_related("void__voided_by")
 
     def get_serializer_context(self) -> dict[str, Any]:
         return {**super().get_serializer_context(), "never_disclose": {}}
@@ -263,6 +266,41 @@ class EventDetail(CaseScoped, generics.RetrieveAPIView):  # type: ignore[type-ar
 
     def get_serializer_context(self) -> dict[str, Any]:
         return {**super().get_serializer_context(), "never_disclose": {}}
+
+
+@extend_schema(
+    summary="Mark an event as entered in error", tags=["events"],
+    parameters=[REF, OpenApiParameter("seq", OpenApiTypes.INT, OpenApiParameter.PATH), IF_MATCH, ETAG],
+    request=VoidRequestSerializer,
+    responses={201: OpenApiResponse(VoidSerializer, description="Voided; obligations re-evaluated without it")},
+)
+class EventVoid(CaseScoped, generics.GenericAPIView):  # type: ignore[type-arg]
+    """A manager (whoever may record a manager decision on the case) voids one event, with a reason: the log keeps
+    it, the engine skips it, and the case is re-evaluated at once (ADR 0006)."""
+
+    serializer_class = VoidRequestSerializer
+    write_scope = "write_events"
+
+    def post(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        case = self.get_case()
+        if not can_void_event(request.user, case):
+            raise exceptions.PermissionDenied("Only the case's senior probation officer can mark an event as "
+                                              "entered in error.")
+        version = expected_version(request, case.version)
+        body = VoidRequestSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        try:
+            void = void_event(case, self.kwargs["seq"], reason=body.validated_data["reason"], user=request.user,
+                              expected_version=version)
+        except NoSuchEvent as exc:
+            raise exceptions.NotFound(exc.message) from None
+        except AlreadyVoid as exc:
+            raise Conflict(exc.message) from None
+        except VoidError as exc:
+            raise exceptions.ValidationError({exc.field: [exc.message]}) from None
+        except ConflictError:
+            raise PreconditionFailed() from None
+        return Response(VoidSerializer(void).data, status=201, headers={"ETag": etag(case.version)})
 
 
 OBLIGATION_FILTERS = (

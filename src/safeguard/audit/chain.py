@@ -20,6 +20,7 @@ from typing import Any
 
 CHAIN_FORMAT = "safeguard-audit/1"
 EVENT_FORMAT = "safeguard-case-event/1"
+VOID_FORMAT = "safeguard-case-event-void/1"
 GENESIS = "0" * 64
 
 # The fields of an audit entry that the hash covers, in the names the model uses.
@@ -27,6 +28,8 @@ HASHED_FIELDS = ("seq", "at", "user_id", "action", "case_ref", "object_type", "o
                  "prev_hash")
 # The fields of a case event that its digest covers.
 EVENT_FIELDS = ("id", "case_id", "seq", "on", "type", "payload", "recorded_by_id", "recorded_at", "source")
+# The fields of a void of a case event (cases.CaseEventVoid) that its digest covers.
+VOID_FIELDS = ("id", "event_id", "case_id", "reason", "voided_by_id", "voided_at")
 
 
 def utc_text(moment: datetime) -> str:
@@ -57,8 +60,17 @@ def entry_hash(fields: Mapping[str, Any]) -> str:
 
 def event_digest(fields: Mapping[str, Any]) -> str:
     """The digest of one case event, kept in the audit entry that recorded it."""
-    document = {name: fields[name] for name in EVENT_FIELDS}
-    return hashlib.sha256(EVENT_FORMAT.encode("ascii") + b"\n" + canonical(document)).hexdigest()
+    return _digest(EVENT_FORMAT, EVENT_FIELDS, fields)
+
+
+def void_digest(fields: Mapping[str, Any]) -> str:
+    """The digest of one void of a case event, kept in the audit entry that recorded it."""
+    return _digest(VOID_FORMAT, VOID_FIELDS, fields)
+
+
+def _digest(form: str, names: tuple[str, ...], fields: Mapping[str, Any]) -> str:
+    document = {name: fields[name] for name in names}
+    return hashlib.sha256(form.encode("ascii") + b"\n" + canonical(document)).hexdigest()
 
 
 def fields_of(instance: Any, names: tuple[str, ...]) -> dict[str, Any]:

@@ -23,7 +23,7 @@ from contextlib import contextmanager
 
 from django.db.backends.base.base import BaseDatabaseWrapper
 
-APPEND_ONLY_TABLES = ("audit_auditentry", "cases_caseevent")
+APPEND_ONLY_TABLES = ("audit_auditentry", "cases_caseevent", "cases_caseeventvoid")
 PG_FUNCTION = "safeguard_append_only"
 
 _PG_FUNCTION_BODY = """

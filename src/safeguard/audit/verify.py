@@ -21,7 +21,15 @@ from typing import Any
 from django.db import connections
 
 from safeguard.audit import guards
-from safeguard.audit.chain import EVENT_FIELDS, GENESIS, HASHED_FIELDS, entry_hash, event_digest
+from safeguard.audit.chain import (
+    EVENT_FIELDS,
+    GENESIS,
+    HASHED_FIELDS,
+    VOID_FIELDS,
+    entry_hash,
+    event_digest,
+    void_digest,
+)
 
 KEEP_PROBLEMS = 100
 _LABELS = {
@@ -32,6 +40,8 @@ _LABELS = {
     "event_altered": "case event altered",
     "event_missing": "case event missing",
     "event_unaudited": "case event not in the audit log",
+    "void_altered": "void of a case event altered",
+    "void_unaudited": "void of a case event not in the audit log",
     "guard_missing": "append-only guard missing",
 }
 
@@ -103,6 +113,7 @@ def verify(using: str = "default", *, anchors: list[tuple[int, str]] | None = No
     wanted = dict(anchors or [])
     audited: dict[int, str] = {}  # case event id -> digest its audit entry recorded
     legacy: set[int] = set()  # case events audited before digests were recorded
+    voids: dict[int, str] = {}  # void id -> digest its audit entry recorded
     prev_seq, prev_hash = 0, GENESIS
     rows = (AuditEntry.objects.using(using).order_by("seq")
             .values_list("id", *HASHED_FIELDS, "hash").iterator(chunk_size=2000))
@@ -125,6 +136,8 @@ def verify(using: str = "default", *, anchors: list[tuple[int, str]] | None = No
             report.add(Problem("anchor_mismatch", f"entry id {entry_id} (seq {seq}) is not the entry anchored "
                                                   "earlier at that position: the chain was recomputed",
                                entry_id, seq))
+        if values["object_type"] == "case_event_void" and isinstance(values["detail"], dict):
+            voids[int(values["object_id"])] = str(values["detail"].get("sha256"))
         if values["object_type"] == "case_event" and str(values["object_id"]).isdigit():
             digest = (values["detail"] or {}).get("sha256") if isinstance(values["detail"], dict) else None
             if digest:
@@ -138,6 +151,7 @@ def verify(using: str = "default", *, anchors: list[tuple[int, str]] | None = No
                                               f"{seq}: entries were removed from the end", None, seq))
     if events:
         _verify_events(using, report, audited, legacy)
+        _verify_voids(using, report, voids)
     if check_guards:
         connection = connections[using]
         if connection.vendor in ("sqlite", "postgresql"):
@@ -145,6 +159,24 @@ def verify(using: str = "default", *, anchors: list[tuple[int, str]] | None = No
             for message in report.guards:
                 report.add(Problem("guard_missing", message, table=""))
     return report
+
+
+def _verify_voids(using: str, report: Report, audited: dict[int, str]) -> None:
+    """Every void of a case event against the digest its audit entry recorded: a void written around
+    actions.void_event would hide an event from the engine. (Removing one is refused by the table's guards.)"""
+    from safeguard.cases.models import CaseEventVoid
+
+    for row in CaseEventVoid.objects.using(using).order_by("id").values_list(*VOID_FIELDS).iterator(chunk_size=2000):
+        values = dict(zip(VOID_FIELDS, row, strict=True))
+        expected = audited.get(values["id"])
+        if expected is None:
+            report.add(Problem("void_unaudited", f"void id {values['id']} of case event id {values['event_id']} has "
+                                                 "no audit entry: it was written around void_event", values["id"],
+                               None, "cases_caseeventvoid"))
+        elif void_digest(values) != expected:
+            report.add(Problem("void_altered", f"void id {values['id']} of case event id {values['event_id']} was "
+                                               "changed after it was recorded", values["id"], None,
+                               "cases_caseeventvoid"))
 
 
 def _verify_events(using: str, report: Report, audited: dict[int, str], legacy: set[int]) -> None:

@@ -55,6 +55,9 @@ class Case(models.Model):
                                                 help_text="A fingerprint of the obligations the last evaluation "
                                                           "stored (oversight.service.obligations_digest)")
     version = models.PositiveIntegerField(default=1, help_text="Bumped by every action (optimistic concurrency)")
+    voided_events = models.PositiveIntegerField(default=0, editable=False,
+                                                help_text="How many of the case's events are marked void (while 0, "
+                                                          "the log is read whole, with no look-up of voids)")
     archived_at = models.DateTimeField(null=True, blank=True, help_text="Set when an import replaced this record")
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -65,6 +68,12 @@ class Case(models.Model):
 
     def __str__(self) -> str:
         return self.ref
+
+    def events_in_force(self) -> models.QuerySet[CaseEvent]:
+        """The case's events as the engine and validation read them: all of them, less any marked void (looked up
+        only when the case has some)."""
+        events: models.QuerySet[CaseEvent] = CaseEvent.objects.filter(case=self)
+        return events.filter(void__isnull=True) if self.voided_events else events
 
 
 class CaseEvent(AppendOnlyModel):
@@ -100,6 +109,31 @@ class CaseEvent(AppendOnlyModel):
 
     def __str__(self) -> str:
         return f"{self.case.ref} #{self.seq} {self.type} {self.on}"
+
+
+class CaseEventVoid(AppendOnlyModel):
+    """An event of a case's log marked as entered in error, by a manager, with the reason (ADR 0006).
+
+    The event stays in the log as it was recorded; this is a record of its own, append-only like the log (a void
+    is not undone: the event is recorded again if it was right after all). The engine and the check that dates
+    do not go backwards skip a voided event (Case.events_in_force); the case's timeline shows it struck through.
+    """
+
+    event = models.OneToOneField(CaseEvent, on_delete=models.PROTECT, related_name="void")
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="event_voids")
+    reason = models.TextField(help_text="Why the event was entered in error")
+    voided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    voided_at = models.DateTimeField(auto_now_add=True)
+
+    objects = AppendOnlyQuerySet.as_manager()
+
+    def __str__(self) -> str:
+        return f"void of event {self.event_id}"
+
+
+def voided_event_ids(case_ids: list[int]) -> set[int]:
+    """The ids of the events of these cases marked void (ask only for cases whose `voided_events` is not 0)."""
+    return set(CaseEventVoid.objects.filter(case_id__in=case_ids).values_list("event_id", flat=True))
 
 
 class LinkedPerson(models.Model):

@@ -349,7 +349,7 @@ def load_case(synthetic: SyntheticCase, as_of: date, summary: LoadSummary | None
                            gender=info["gender"], name=synthetic.name)
         refs = refs_for(case)
         for event in synthetic.timeline["events"]:
-            record_event(case, event, source="synth", evaluate=False, refs=refs)
+            record_event(case, event, source="synth", evaluate=False, refs=refs, recorded_on=as_of)
         name_people(case, synthetic.people)
         result = evaluate_case(case, as_of=as_of)
     if summary is not None:

@@ -16,7 +16,7 @@ from django.db.models import TextField
 from django.db.models.functions import Cast
 from django.utils import timezone
 
-from safeguard.cases.models import Case, CaseEvent
+from safeguard.cases.models import Case, CaseEvent, voided_event_ids
 from safeguard.oversight.models import OPEN, Obligation
 from safeguard.policy.engine import Evaluation, evaluate
 from safeguard.policy.facts import CaseFacts, Event, StaffMember
@@ -51,9 +51,9 @@ def active_policy() -> Policy:
 
 
 def events_for(case: Case, *, types: Collection[str] | None = None) -> tuple[Event, ...]:
-    """The case's event log as the engine reads it, in seq order (only events of `types`, when given)."""
-    log = CaseEvent.objects.filter(case=case) if types is None else CaseEvent.objects.filter(case=case,
-                                                                                           type__in=types)
+    """The case's event log as the engine reads it (without events marked void), in seq order (only events of
+    `types`, when given)."""
+    log = case.events_in_force() if types is None else case.events_in_force().filter(type__in=types)
     return tuple(Event(seq=seq, on=on, type=kind, data={k: v for k, v in payload.items() if k not in {"on", "type"}})
                  for seq, on, kind, payload in log.order_by("seq").values_list("seq", "on", "type", "payload"))
 
@@ -183,8 +183,9 @@ def evaluate_many(case_ids: list[int], as_of: date, *, savepoint: bool = True, l
     record_event locks one) so an event recorded meanwhile waits, then re-evaluates its case after this.
 
     `locked` and `logs` (record_event's path): the cases already locked by the caller in this transaction, and
-    their event logs already read; then neither is read again. `save_also`: more case fields to save, with the
-    evaluation's, on every case evaluated (record_event's projected fields: one UPDATE of the case, not two).
+    their event logs already read, less any events marked void; then neither is read again. `save_also`: more
+    case fields to save, with the evaluation's, on every case evaluated (record_event's projected fields: one
+    UPDATE of the case, not two).
     `staff`: members already known by code; only the codes the events name and these lack are read. `new`: the
     cases were created in this transaction and have no stored obligations yet.
 
@@ -199,7 +200,7 @@ def evaluate_many(case_ids: list[int], as_of: date, *, savepoint: bool = True, l
             cases = [locked[pk] for pk in sorted(case_ids)]
         else:
             cases = list(Case.objects.select_for_update().filter(pk__in=case_ids).order_by("pk")
-                         .only("pk", "ref", "born", "gender", *CASE_FIELDS))
+                         .only("pk", "ref", "born", "gender", "voided_events", *CASE_FIELDS))
         logged: dict[int, list[tuple[int, Event]]] = {c.pk: [] for c in cases}  # each case's (event id, event)
         if logs is not None:
             for pk in logged:
@@ -207,6 +208,7 @@ def evaluate_many(case_ids: list[int], as_of: date, *, savepoint: bool = True, l
                               for row_pk, seq, on, kind, payload in logs[pk]]
         else:
             _read_logs(case_ids, logged)
+            _drop_voided([c.pk for c in cases if c.voided_events], logged)
         codes: set[str] = set()
         for rows in logged.values():
             for _, event in rows:
@@ -302,6 +304,16 @@ def _read_logs(case_ids: list[int], logged: dict[int, list[tuple[int, Event]]]) 
         data.pop("on", None)  # the envelope, which the columns hold
         data.pop("type", None)
         logged[case_id].append((pk, Event(seq, on, kind, data)))
+
+
+def _drop_voided(case_ids: list[int], logged: dict[int, list[tuple[int, Event]]]) -> None:
+    """Take the events marked void out of these cases' logs (the cases with voids: one query for them all, none
+    when there are none, as on nearly every sweep)."""
+    if not case_ids:
+        return
+    voided = voided_event_ids(case_ids)
+    for case_id in case_ids:
+        logged[case_id] = [(pk, event) for pk, event in logged[case_id] if pk not in voided]
 
 
 # The payload without the envelope (`on` and `type`), which the columns hold.

@@ -145,7 +145,7 @@ def _build_case(synthetic: SyntheticCase, as_of: date, tables: dict[str, Table],
     facts_events: list[Event] = []
     seq_ids: dict[int, int] = {}
     for seq, event in enumerate(synthetic.timeline["events"], start=1):
-        validate_event(dict(event), refs, source=source, where="event")
+        validate_event(dict(event), refs, source=source, where="event", today=as_of)
         day = parse_on(event["on"])
         payload = dict(event)
         row = tables["event"].add(case_id=case["id"], seq=seq, on=day, type=event["type"], payload=payload,

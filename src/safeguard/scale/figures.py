@@ -192,7 +192,7 @@ def reevaluate(args: dict[str, Any]) -> dict[str, Any]:
             event = {"on": day.isoformat(), "type": "contact", "kind": "office", "outcome": "attended",
                      "by": case.practitioner.code}
             started = time.perf_counter()
-            record_event(case, event, source="web", as_of=day)
+            record_event(case, event, source="web", as_of=day, recorded_on=day)
             timings.append(time.perf_counter() - started)
         transaction.set_rollback(True)
     return {"samples": len(timings), "p50_ms": _ms(percentile(timings, 50)), "p95_ms": _ms(percentile(timings, 95)),
@@ -306,12 +306,12 @@ def timeline_import(args: dict[str, Any]) -> dict[str, Any]:
                  for i, doc in enumerate(_renamed_timelines(args.get("cases", 100), 777, day, "BENCH"))]
     events = sum(len(t.events) for t in documents)
     with transaction.atomic():  # a first import loads what a process loads once (the bank holidays: 1-3 s here)
-        import_timeline(documents[0], as_of=day)
+        import_timeline(documents[0], as_of=day, recorded_on=day)
         transaction.set_rollback(True)
     with transaction.atomic():
         started, cpu = time.perf_counter(), time.process_time()
         for timeline in documents:
-            import_timeline(timeline, as_of=day)
+            import_timeline(timeline, as_of=day, recorded_on=day)
         seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
         transaction.set_rollback(True)
     return {"cases": len(documents), "events": events, "seconds": round(seconds, 2),

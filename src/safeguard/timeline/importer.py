@@ -13,7 +13,7 @@ from safeguard.actions.bulk import record_new_case_events
 from safeguard.actions.cases import KnownRecords
 from safeguard.actions.events import refs_for
 from safeguard.cases.models import Case
-from safeguard.oversight.service import evaluate_locked
+from safeguard.oversight.service import evaluate_locked, today
 from safeguard.timeline.validate import Timeline, parse_on
 from safeguard.workforce.models import Staff
 
@@ -24,8 +24,8 @@ class ImportRefused(Exception):
 
 @transaction.atomic
 def import_timeline(timeline: Timeline, *, replace: bool = False, user: Any = None, source: str = "import",
-                    evaluate_each: bool = False, as_of: date | None = None, known: KnownRecords | None = None
-                    ) -> Case:
+                    evaluate_each: bool = False, as_of: date | None = None, known: KnownRecords | None = None,
+                    recorded_on: date | None = None) -> Case:
     """Create the case and record every event, then evaluate it. One transaction: all or nothing.
 
     By default the events are recorded together (actions.bulk: the same rows, outbox and audit entries as
@@ -33,6 +33,8 @@ def import_timeline(timeline: Timeline, *, replace: bool = False, user: Any = No
     With `evaluate_each`, every event goes through record_event and is evaluated as of its own date (as the
     live system would have done, with the outbox's overdue and concern events of each evaluation).
     `known`: the delivery units and staff already read by this run (a command importing many cases).
+    An event dated after the import's day (`recorded_on`, default today; set only by synthetic loads) is refused
+    (TimelineError), and nothing is written.
     """
     info = timeline.case
     existing = Case.objects.filter(ref=info["ref"], archived_at=None).first()
@@ -43,15 +45,18 @@ def import_timeline(timeline: Timeline, *, replace: bool = False, user: Any = No
         stamp = timezone.now()
         Case.objects.filter(pk=existing.pk).update(archived_at=stamp, ref=f"{existing.ref}~{stamp:%Y%m%d%H%M%S}")
     # The bulk path writes the case.created entry with its events' entries (actions.bulk).
+    day = recorded_on or today()
     case, staff = create_timeline_case(timeline, "Unassigned", user=user, audit=evaluate_each, known=known)
     if evaluate_each:
         refs = refs_for(case)
         for event in timeline.events:
-            record_event(case, event, user=user, source=source, as_of=parse_on(event["on"]), refs=refs)
+            record_event(case, event, user=user, source=source, as_of=parse_on(event["on"]), refs=refs,
+                         recorded_on=day)
     else:
         # The case is new in this transaction: no one else can lock it. Validation names only the timeline's own
         # staff, so their rows, read here, serve the validation and the evaluation.
         record_new_case_events(case, timeline.events, user=user, source=source, audit_created=True, staff=staff,
+                               recorded_on=day,
                                evaluate=lambda log, save_also: evaluate_locked(case, log, as_of=as_of, staff=staff,
                                                                               save_also=save_also, new=True))
     return case

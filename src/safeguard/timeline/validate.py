@@ -138,8 +138,18 @@ def _check_fields(schema: dict[str, Field], data: dict[str, Any], refs: Refs, wh
         _check_value(f, data[name], refs, where, source, name)
 
 
-def validate_event(event: Any, refs: Refs, source: str = "event", where: str = "event") -> dict[str, Any]:
+def long_date(day: date) -> str:
+    """A day as people write it: 8 December 2026."""
+    return f"{day.day} {day:%B %Y}"
+
+
+def validate_event(event: Any, refs: Refs, source: str = "event", where: str = "event", *,
+                   today: date | None = None) -> dict[str, Any]:
     """Check one event against the schema and the refs known so far; on success, update refs.
+
+    `today`: the day the event is being recorded on; an event dated after it is refused (nothing can have
+    happened later than the day it is written down). None only where a file is checked on its own (its
+    events are checked against the recording's day when they are recorded).
 
     Returns the event unchanged (a dict in timeline vocabulary). Raises TimelineError.
     """
@@ -156,6 +166,9 @@ def validate_event(event: Any, refs: Refs, source: str = "event", where: str = "
     except ValueError:
         raise TimelineError(source, where, f"field 'on': expected a date (YYYY-MM-DD) or ISO datetime, "
                             f"got {event['on']!r}") from None
+    if today is not None and day > today:
+        raise TimelineError(source, where, f"field 'on': must not be after today, {long_date(today)} "
+                            f"(got {event['on']!r})")
     if refs.last_on is not None and day < refs.last_on:
         raise TimelineError(source, where, f"field 'on': dates must not go backwards: {event['on']} comes after "
                             f"{refs.last_on.isoformat()}")
@@ -168,8 +181,9 @@ def validate_event(event: Any, refs: Refs, source: str = "event", where: str = "
     return event
 
 
-def validate_document(doc: Any, source: str) -> Timeline:
-    """Validate a whole timeline document. Raises TimelineError at the first problem."""
+def validate_document(doc: Any, source: str, *, today: date | None = None) -> Timeline:
+    """Validate a whole timeline document. Raises TimelineError at the first problem. `today`: see
+    validate_event (an import gives its own day; replay, which runs history on a throwaway database, none)."""
     if not isinstance(doc, dict):
         raise TimelineError(source, "", "expected a JSON object at the top level")
     for key in doc:
@@ -199,7 +213,7 @@ def validate_document(doc: Any, source: str) -> Timeline:
     if not isinstance(events, list):
         raise TimelineError(source, "events", f"expected a list, got {events!r}")
     for index, event in enumerate(events):
-        validate_event(event, refs, source, f"events[{index}]")
+        validate_event(event, refs, source, f"events[{index}]", today=today)
     checkpoints = doc.get("checkpoints", [])
     if not isinstance(checkpoints, list):
         raise TimelineError(source, "checkpoints", f"expected a list of dates, got {checkpoints!r}")
@@ -215,8 +229,8 @@ def validate_document(doc: Any, source: str) -> Timeline:
     return Timeline(case=case, staff=staff, events=events, checkpoints=days, source=source)
 
 
-def load_file(path: str | Path) -> Timeline:
-    """Read and validate a timeline file."""
+def load_file(path: str | Path, *, today: date | None = None) -> Timeline:
+    """Read and validate a timeline file (`today`: see validate_document)."""
     source = str(path)
     try:
         text = Path(path).read_text(encoding="utf-8")
@@ -228,4 +242,4 @@ def load_file(path: str | Path) -> Timeline:
         doc = json.loads(text)
     except json.JSONDecodeError as exc:
         raise TimelineError(source, f"line {exc.lineno} column {exc.colno}", f"not valid JSON: {exc.msg}") from None
-    return validate_document(doc, source)
+    return validate_document(doc, source, today=today)

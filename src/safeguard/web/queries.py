@@ -77,7 +77,7 @@ def choices_for(case: Case, user: Any, *, only_me: bool = False) -> CaseChoices:
     staff = [me] if only_me and me is not None else list(Staff.objects.filter(nearby).order_by("name", "code"))
     unit_staff = list(Staff.objects.filter(nearby | Q(team__unit_id=case.unit_id, active=True)).order_by("name",
                                                                                                         "code"))
-    last = case.events.order_by("-seq").values_list("on", flat=True).first()
+    last = case.events_in_force().order_by("-seq").values_list("on", flat=True).first()
     return CaseChoices(
         people=[Person(p.ref, person_label(p, day)) for p in case.people.order_by("added_on", "ref")],
         staff=[(s.code, staff_label(s)) for s in staff],
@@ -250,7 +250,7 @@ def case_overview(case: Case, *, allowed: set[str], whole_timeline: bool = False
     obligations = Obligation.objects.filter(case=case)
     assessments = Assessment.objects.filter(case=case).select_related("by", "countersigned_by").order_by("-on", "-id")
     controls = case.controls.prefetch_related("protects").order_by("-imposed_on")
-    events_qs = case.events.select_related("recorded_by__staff").order_by("-seq")
+    events_qs = case.events.select_related("recorded_by__staff", "void__voided_by__staff").order_by("-seq")
     events = list(events_qs if whole_timeline else events_qs[:TIMELINE_PAGE])
     sentences = list(case.sentences.prefetch_related("requirements").order_by("-start_on", "-id"))
     checks = list(AgencyCheck.objects.filter(case=case).prefetch_related("about")

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from safeguard.web.views import access_log, auth, case, caseload, record, restriction, team
+from safeguard.web.views import access_log, auth, case, caseload, record, restriction, team, void
 
 urlpatterns = [
     path("", auth.home, name="home"),
@@ -14,4 +14,5 @@ urlpatterns = [
     path("cases/<str:ref>/restriction/", restriction.restriction_page, name="case-restriction"),
     path("cases/<str:ref>/access-log/", access_log.access_log_page, name="case-access-log"),
     path("cases/<str:ref>/record/<slug:event_type>/", record.record, name="record"),
+    path("cases/<str:ref>/events/<int:seq>/void/", void.void_page, name="case-event-void"),
 ]

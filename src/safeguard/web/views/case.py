@@ -7,7 +7,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
-from safeguard.accounts.access import can_record, recordable_event_types
+from safeguard.accounts.access import can_record, can_void_event, recordable_event_types
 from safeguard.audit.log import write_audit
 from safeguard.timeline import schema
 from safeguard.web import queries
@@ -28,6 +28,7 @@ def case_page(request: HttpRequest, ref: str) -> HttpResponse:
         "case": case,
         **queries.case_overview(case, allowed=allowed, whole_timeline=request.GET.get("timeline") == "all"),
         "can_record": bool(allowed) or can_record(request.user, case),
+        "can_void": can_void_event(request.user, case),
         "quick_actions": QUICK_ACTIONS,
         "saved": request.session.pop(f"web.saved.{case.pk}", None),
         "today": queries.today(),
