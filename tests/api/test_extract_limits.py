@@ -11,8 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from openpyxl import Workbook
-from test_api_extract import GOOD, write_csvs
+from test_api_extract import GOOD, write_csvs, write_workbook
 
 from safeguard.cases.models import Case
 from safeguard.cli import main
@@ -41,14 +40,7 @@ def refused(capsys: Any, argv: list[str], *expected: str) -> str:
 
 
 def workbook(tmp_path: Path, replace: dict[str, bytes] | None = None) -> Path:
-    book = Workbook()
-    book.remove(book.active)
-    for name, rows in GOOD.items():
-        sheet = book.create_sheet(name.capitalize())
-        for row in rows:
-            sheet.append(row)
-    plain = tmp_path / "plain.xlsx"
-    book.save(plain)
+    plain = write_workbook(tmp_path / "plain.xlsx", GOOD)
     if not replace:
         return plain
     path = tmp_path / "extract.xlsx"
