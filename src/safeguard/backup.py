@@ -543,11 +543,27 @@ def _load(path: str | Path, by_table: dict[str, Any], connection: Any) -> None:
         fields = [storage_field(fields_by_column[c]) for c in columns]
         if not batch:
             continue
+        _check_column_lengths(table, columns, fields, batch)
         sql = (f"INSERT INTO {quote(table)} ({', '.join(quote(c) for c in columns)}) "
                f"VALUES ({', '.join(['%s'] * len(columns))})")
         params = [[_decode(f, v, connection) for f, v in zip(fields, row, strict=True)] for row in batch]
         with connection.cursor() as cursor:
             cursor.executemany(sql, params)
+
+
+def _check_column_lengths(table: str, columns: list[str], fields: list[Any], batch: list[list[Any]]) -> None:
+    """Refuse a value longer than its column, naming the table, the row's id and the column, on SQLite (which
+    would take it) as on PostgreSQL (whose own refusal names neither): a backup made before every save was
+    checked (safeguard.limits) may hold one."""
+    limited = [(n, c, f.max_length) for n, (c, f) in enumerate(zip(columns, fields, strict=True))
+               if f.max_length and f.get_internal_type() in {"CharField", "SlugField"}]
+    for row in batch:
+        for n, column, limit in limited:
+            value = row[n]
+            if isinstance(value, str) and len(value) > limit:
+                row_id = row[columns.index("id")] if "id" in columns else "?"
+                raise RestoreFailed(f"{table} id {row_id}: column '{column}' holds {len(value)} characters, more "
+                                    f"than its {limit}: correct it in the source database (docs/operations.md)")
 
 
 # -- the commands --------------------------------------------------------------------------------------------

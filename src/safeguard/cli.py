@@ -17,6 +17,7 @@ from safeguard.audit.commands import add_parser as add_audit_parser
 from safeguard.backup import add_parsers as add_backup_parsers
 from safeguard.demo.commands import DEMO_SEED, cmd_demo, cmd_synth
 from safeguard.insights.commands import add_metrics_parser
+from safeguard.limits import Refused
 from safeguard.retention.commands import add_parsers as add_retention_parsers
 from safeguard.scale.commands import add_parsers as add_scale_parsers
 from safeguard.signals.command import cmd_signals
@@ -132,6 +133,8 @@ def _import_share(timelines: list[Any], replace: bool, progress: Progress | None
             events += len(timeline.events)
         except ImportRefused as exc:
             errors.append(str(exc))
+        except Refused as exc:  # a value a model refused to store (the validator should have stopped it first)
+            errors.append(f"{timeline.source}: {exc}")
         if progress is not None:
             progress.step()
     return imported, errors, events
@@ -342,8 +345,19 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    """Run one command. No traceback reaches the user: a value refused on its way to the database exits 2 with
+    what and where; anything unexpected exits 1 naming only the kind of error (its message could hold case
+    data). SAFEGUARD_DEBUG=1 lets the traceback through, for a developer."""
     args = build_parser().parse_args(argv)
-    result: int = args.fn(args)
+    try:
+        result: int = args.fn(args)
+    except Refused as exc:
+        return _fail(str(exc))
+    except Exception as exc:
+        if os.environ.get("SAFEGUARD_DEBUG") == "1":
+            raise
+        return _fail(f"{args.command}: stopped by an unexpected error ({type(exc).__name__}); what it had not "
+                     "committed was not written. SAFEGUARD_DEBUG=1 shows the details.", code=1)
     return result
 
 

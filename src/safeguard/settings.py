@@ -55,6 +55,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "safeguard.ops.logs.RequestLogMiddleware",  # first: a request id and one JSON log line per request
+    "safeguard.web.limits.RequestLimitsMiddleware",  # 413 for a body over limits.BODY_MAX (issue 33)
     "safeguard.ops.routers.ReportingMiddleware",  # reporting pages read from the replica, when there is one
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",  # Content-Security-Policy with a fresh nonce per response
@@ -71,6 +72,11 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",  # last: turns a lockout into the lockout page
 ]
+
+# Request bodies: at most safeguard.limits.BODY_MAX bytes (413 beyond; issue 33, docs/security.md).
+from safeguard.limits import BODY_MAX  # noqa: E402
+
+DATA_UPLOAD_MAX_MEMORY_SIZE = BODY_MAX
 
 # Audit entries record the client's address: REMOTE_ADDR, or with N proxies in front of the app the Nth
 # address from the right of X-Forwarded-For (safeguard.audit.context).

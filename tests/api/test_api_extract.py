@@ -84,15 +84,19 @@ def test_bad_rows_are_reported_one_by_one_and_stop_the_import(tmp_path: Path, st
     assert Case.objects.get(ref="X700001").events.count() == 7
 
 
-def test_an_xlsx_workbook_and_the_cli(tmp_path: Path, staff: None, capsys: Any) -> None:
+def write_workbook(path: Path, sheets: dict[str, list[list[str]]]) -> Path:
     book = Workbook()
     book.remove(book.active)
-    for name, rows in GOOD.items():
+    for name, rows in sheets.items():
         sheet = book.create_sheet(name.capitalize())
         for row in rows:
             sheet.append(row)
-    path = tmp_path / "extract.xlsx"
     book.save(path)
+    return path
+
+
+def test_an_xlsx_workbook_and_the_cli(tmp_path: Path, staff: None, capsys: Any) -> None:
+    path = write_workbook(tmp_path / "extract.xlsx", GOOD)
     assert main(["import-extract", str(path), "--dry-run", "--json"]) == 0
     preview = json.loads(capsys.readouterr().out)
     assert preview["dry_run"] and preview["events"] == 7 and preview["errors"] == []

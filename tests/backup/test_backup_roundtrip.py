@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 
 from owndb import VENDORS, Templates, dbtool, postgres_available, safeguard, skip_unless_available, throwaway_database
+from safeguard.limits import CASE_REF_MAX, LOCAL_REF_MAX, NAME_MAX, TEXT_MAX
 
 
 def header_of(path: Path) -> dict[str, Any]:
@@ -79,19 +80,27 @@ def test_backup_and_restore_round_trip(vendor: str, tmp_path: Path, templates: T
 
 def tampered_copy(original: Path, copy: Path, *, fix_checksum: bool) -> None:
     """The backup with one audit entry's action changed (and, if asked, its checksum recomputed)."""
+    edited_copy(original, copy, "audit_auditentry", "action", "case.nothing_to_see", fix_checksum=fix_checksum)
+
+
+def edited_copy(original: Path, copy: Path, table: str, column: str, value: Any, *, fix_checksum: bool) -> None:
+    """The backup with `column` of the first row of `table` set to `value` (and, if asked, its checksum
+    recomputed)."""
     with gzip.open(original, "rb") as stream:
         header = json.loads(stream.readline())
         lines = stream.read().split(b"\n")
-    table, action = None, 0
+    current, index = None, 0
     for n, line in enumerate(lines):
         item = json.loads(line) if line else None
         if isinstance(item, dict):
-            table = item["table"]
-            action = item["columns"].index("action") if table == "audit_auditentry" else 0
-        elif table == "audit_auditentry" and item:
-            item[action] = "case.nothing_to_see"
+            current = item["table"]
+            index = item["columns"].index(column) if current == table else 0
+        elif current == table and item:
+            item[index] = value
             lines[n] = json.dumps(item, separators=(",", ":")).encode()
             break
+    else:
+        raise AssertionError(f"no row of {table} in the backup")
     content = b"\n".join(lines)
     if fix_checksum:
         header["content_sha256"] = hashlib.sha256(content).hexdigest()
@@ -119,16 +128,73 @@ def test_a_damaged_or_doctored_backup_is_refused(vendor: str, tmp_path: Path, te
         assert done.returncode == 1 and "content altered" in done.stderr and "rolled back" in done.stderr
         assert dbtool(target, tmp_path, "dump", "raw") == empty  # nothing was written
 
+        # A value longer than its column (a backup from before every save was checked may hold one): the restore
+        # says where on both databases (SQLite would take it; PostgreSQL's own refusal names no table).
+        bad.unlink()
+        edited_copy(good, bad, "workforce_deliveryunit", "name", "U" * 138, fix_checksum=True)
+        done = safeguard(target, tmp_path, "restore", str(bad))
+        assert done.returncode == 1 and "Traceback" not in done.stderr
+        assert "workforce_deliveryunit id " in done.stderr
+        assert "column 'name' holds 138 characters, more than its 100" in done.stderr
+        assert dbtool(target, tmp_path, "dump", "raw") == empty
+
 
 @pytest.mark.skipif(not postgres_available(), reason="no PostgreSQL server answers at 127.0.0.1:5432")
-def test_a_sqlite_backup_restores_into_postgresql(tmp_path: Path, templates: Templates) -> None:
-    """Moving from a laptop's SQLite to PostgreSQL: the chain's hashes do not depend on the database."""
-    backup_file = tmp_path / "laptop.sgbk"
-    with templates.copy("sqlite", "built", tmp_path, "laptop") as laptop, \
-            templates.copy("postgresql", "migrated", tmp_path) as server:
-        before = dbtool(laptop, tmp_path, "dump", "orm")
-        assert safeguard(laptop, tmp_path, "backup", str(backup_file)).returncode == 0
-        done = safeguard(server, tmp_path, "restore", str(backup_file))
+@pytest.mark.parametrize(("source_vendor", "target_vendor"), [("sqlite", "postgresql"), ("postgresql", "sqlite")])
+def test_a_backup_restores_into_the_other_database(source_vendor: str, target_vendor: str, tmp_path: Path,
+                                                   templates: Templates) -> None:
+    """Moving from a laptop's SQLite to PostgreSQL, and back (a training copy, an investigation): the chain's
+    hashes do not depend on the database."""
+    backup_file = tmp_path / "moving.sgbk"
+    with templates.copy(source_vendor, "built", tmp_path, "source") as source, \
+            templates.copy(target_vendor, "migrated", tmp_path, "target") as target:
+        before = dbtool(source, tmp_path, "dump", "orm")
+        assert safeguard(source, tmp_path, "backup", str(backup_file)).returncode == 0
+        done = safeguard(target, tmp_path, "restore", str(backup_file))
         assert done.returncode == 0, done.stdout + done.stderr
-        assert_same_rows(before, dbtool(server, tmp_path, "dump", "orm"))
-        assert safeguard(server, tmp_path, "audit", "verify").returncode == 0
+        assert_same_rows(before, dbtool(target, tmp_path, "dump", "orm"))
+        assert safeguard(target, tmp_path, "audit", "verify").returncode == 0
+
+
+def longest_timeline() -> dict[str, Any]:
+    """A case whose every text is as long as its column or limit allows, in letters of more than one byte
+    (PostgreSQL counts characters, not bytes)."""
+    staff = "S" + "t" * (LOCAL_REF_MAX - 1)  # a ref: letters and digits (ASCII) only
+    return {
+        "format": "safeguard-timeline/1",
+        "case": {"ref": "M" + "9" * (CASE_REF_MAX - 1), "born": "1980-01-01", "gender": "é" * 40,
+                 "pdu": "Ünit " + "ø" * (NAME_MAX - 5)},
+        "staff": [{"ref": staff, "grade": "PO", "qualified_on": "2010-01-01", "da_trained": True}],
+        "events": [
+            {"on": "2024-01-02", "type": "person_added", "ref": "V" * LOCAL_REF_MAX, "relationship": "partner",
+             "gender": "ß" * 40, "victim": True},
+            {"on": "2024-01-03", "type": "moved", "address": "Å" * 80, "occupants": ["V" * LOCAL_REF_MAX]},
+            {"on": "2024-01-04", "type": "allocated", "practitioner": staff},
+            {"on": "2024-01-05", "type": "note", "by": staff, "text": "ň" * TEXT_MAX},
+            {"on": "2024-01-06", "type": "check_returned", "agency": "police", "summary": "ü" * TEXT_MAX},
+        ],
+        "checkpoints": [],
+    }
+
+
+@pytest.mark.skipif(not postgres_available(), reason="no PostgreSQL server answers at 127.0.0.1:5432")
+@pytest.mark.parametrize(("source_vendor", "target_vendor"), [("sqlite", "postgresql"), ("postgresql", "sqlite")])
+def test_values_at_their_columns_maximum_round_trip_between_databases(
+        source_vendor: str, target_vendor: str, tmp_path: Path, templates: Templates) -> None:
+    timeline = tmp_path / "longest.json"
+    timeline.write_text(json.dumps(longest_timeline()), encoding="utf-8")
+    backup_file = tmp_path / "longest.sgbk"
+    with templates.copy(source_vendor, "built", tmp_path, "source") as source, \
+            templates.copy(target_vendor, "migrated", tmp_path, "target") as target:
+        done = safeguard(source, tmp_path, "import", str(timeline))
+        assert done.returncode == 0, done.stdout + done.stderr
+        before = dbtool(source, tmp_path, "dump", "orm")
+        assert safeguard(source, tmp_path, "backup", str(backup_file)).returncode == 0
+        done = safeguard(target, tmp_path, "restore", str(backup_file))
+        assert done.returncode == 0, done.stdout + done.stderr
+        after = dbtool(target, tmp_path, "dump", "orm")
+        assert_same_rows(before, after)
+        restored = json.dumps(after, ensure_ascii=False)
+        for value in ("M" + "9" * (CASE_REF_MAX - 1), "Ünit " + "ø" * (NAME_MAX - 5), "Å" * 80, "ň" * TEXT_MAX):
+            assert value in restored
+

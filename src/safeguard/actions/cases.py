@@ -11,6 +11,7 @@ from django.db import transaction
 
 from safeguard.audit.log import write_audit
 from safeguard.cases.models import Case, LinkedPerson
+from safeguard.limits import Refused, case_ref_problem, name_problem
 from safeguard.workforce.models import DeliveryUnit, Region, Staff, Team
 
 DEFAULT_REGION = "Unassigned region"
@@ -18,6 +19,8 @@ T = TypeVar("T")
 
 
 def ensure_unit(name: str, region: str = DEFAULT_REGION) -> DeliveryUnit:
+    _check_name("delivery unit", name)
+    _check_name("region", region)
     # get_or_create: two imports naming a new unit at once both get the one the first committed. (Looked up
     # first so that an existing unit does not make the default region.)
     unit = DeliveryUnit.objects.filter(name=name).first()
@@ -27,7 +30,14 @@ def ensure_unit(name: str, region: str = DEFAULT_REGION) -> DeliveryUnit:
     return unit
 
 
+def _check_name(where: str, name: str) -> None:
+    problem = name_problem(name)
+    if problem:
+        raise Refused(where, "name", problem)
+
+
 def ensure_team(unit: DeliveryUnit, name: str) -> Team:
+    _check_name("team", name)
     return Team.objects.get_or_create(unit=unit, name=name)[0]
 
 
@@ -48,6 +58,9 @@ def create_case(ref: str, unit: DeliveryUnit, *, born: date | None = None, gende
     the same transaction; the timeline import writes it with its events' entries, see actions.bulk).
     `savepoint=False` inside a caller's transaction that a failure here fails anyway (the import's): two
     round trips fewer."""
+    problem = case_ref_problem(ref)
+    if problem:
+        raise Refused("case", "ref", problem)
     with transaction.atomic(savepoint=savepoint):
         case = Case.objects.create(ref=ref, unit=unit, born=born, gender=gender or "", name=name)
         if audit:

@@ -29,6 +29,8 @@ from django.db import connection, models
 from django.db.models.signals import post_save
 from django.utils import timezone
 
+from safeguard.limits import check_lengths
+
 Row = dict[str, Any]
 # Provisional ids start here: higher than any real id, so a new row sorts after the stored ones, as it will.
 PROVISIONAL = 1 << 60
@@ -283,6 +285,7 @@ class Store:
         self._resolve(table)
         for row in table.rows:
             instances.append(table.model(**{a: row[a] for a in table.attnames if a != pk}))
+            check_lengths(instances[-1])  # bulk_create sends no pre_save: the same check as every save
         table.model._default_manager.bulk_create(instances, batch_size=500)
         saved: list[Saved] = []
         for row, instance in zip(table.rows, instances, strict=True):

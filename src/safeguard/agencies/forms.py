@@ -6,8 +6,9 @@ from typing import Any
 
 from django import forms
 
-from safeguard.agencies.models import AGENCIES, CHILD_PROTECTION, MaracAction
+from safeguard.agencies.models import AGENCIES, CHILD_PROTECTION, ControlTerms, MaracAction
 from safeguard.cases.models import Case, LinkedPerson
+from safeguard.limits import CASE_REF_MAX, TEXT_MAX, field_limit
 from safeguard.timeline import schema
 from safeguard.workforce.models import DeliveryUnit
 
@@ -45,9 +46,10 @@ class RequestForm(PeopleMixin, forms.Form):
     about = forms.MultipleChoiceField(required=False, widget=forms.CheckboxSelectMultiple,
                                       label="People involved", help_text="The agency sees their names and dates of "
                                       "birth. Leave all unticked to ask about the whole household.")
-    addresses = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 3}), label="Addresses to check",
+    addresses = forms.CharField(required=False, max_length=TEXT_MAX, widget=forms.Textarea(attrs={"rows": 3}),
+                                label="Addresses to check",
                                 help_text="One a line. Never include an address marked never disclose.")
-    question = forms.CharField(widget=forms.Textarea(attrs={"rows": 4}), label="Your question",
+    question = forms.CharField(max_length=TEXT_MAX, widget=forms.Textarea(attrs={"rows": 4}), label="Your question",
                                help_text="What you need to know. The agency sees only this, the names and dates "
                                          "of birth, and the addresses.")
 
@@ -55,16 +57,18 @@ class RequestForm(PeopleMixin, forms.Form):
 class AnswerForm(forms.Form):
     callouts = forms.IntegerField(required=False, min_value=0, label="Domestic call-outs found",
                                   widget=forms.NumberInput(attrs={"class": "govuk-input--width-3"}))
-    callout_dates = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 3}),
+    callout_dates = forms.CharField(required=False, max_length=TEXT_MAX, widget=forms.Textarea(attrs={"rows": 3}),
                                     label="Dates of the call-outs", help_text="One a line, as DD/MM/YYYY")
     children_known = forms.ChoiceField(choices=YES_NO_UNKNOWN, required=False, widget=forms.RadioSelect,
                                        label="Are children known to you at these addresses or with these people?")
     child_protection = forms.ChoiceField(choices=[("", "Not asked / not applicable"), *CHILD_PROTECTION],
                                          required=False, label="Child protection status")
-    other_information = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 4}),
+    other_information = forms.CharField(required=False, max_length=TEXT_MAX,
+                                        widget=forms.Textarea(attrs={"rows": 4}),
                                         label="Other information", help_text="Anything else probation should know "
                                         "to keep people safe (bail conditions, intelligence, warnings)")
-    summary = forms.CharField(widget=forms.Textarea(attrs={"rows": 4}), label="Summary of your answer",
+    summary = forms.CharField(max_length=TEXT_MAX, widget=forms.Textarea(attrs={"rows": 4}),
+                              label="Summary of your answer",
                               help_text="This is recorded on the case as your answer")
 
 
@@ -81,19 +85,19 @@ class MaracReferralForm(forms.Form):
     incidents = forms.IntegerField(required=False, min_value=0, label="Domestic police incidents in 12 months",
                                    widget=forms.NumberInput(attrs={"class": "govuk-input--width-3"}))
     judgement = forms.BooleanField(required=False, label="Professional judgement")
-    reasons = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 4}),
+    reasons = forms.CharField(required=False, max_length=TEXT_MAX, widget=forms.Textarea(attrs={"rows": 4}),
                               label="Reasons for your professional judgement")
 
 
 class HearingForm(forms.Form):
     heard_on = forms.DateField(widget=DATE, label="Date of the hearing")
-    outcome = forms.CharField(widget=forms.Textarea(attrs={"rows": 4}), label="Outcome")
+    outcome = forms.CharField(max_length=TEXT_MAX, widget=forms.Textarea(attrs={"rows": 4}), label="Outcome")
     register_imar = forms.BooleanField(required=False, initial=True, label="Register the case as MARAC (IMAR)")
 
     def __init__(self, *args: Any, rows: int = 5, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         for i in range(rows):
-            self.fields[f"action_{i}"] = forms.CharField(required=False, label=f"Action {i + 1}")
+            self.fields[f"action_{i}"] = forms.CharField(required=False, max_length=TEXT_MAX, label=f"Action {i + 1}")
             self.fields[f"owner_{i}"] = forms.ChoiceField(choices=MaracAction.OWNERS, required=False,
                                                           label=f"Action {i + 1}: who")
             self.fields[f"due_{i}"] = forms.DateField(required=False, widget=DATE, label=f"Action {i + 1}: by")
@@ -127,14 +131,15 @@ class ControlForm(PeopleMixin, forms.Form):
     protects = forms.MultipleChoiceField(required=False, widget=forms.CheckboxSelectMultiple,
                                          label="People it protects")
     until = forms.DateField(required=False, widget=DATE, label="End date", help_text="Leave empty if open-ended")
-    terms = forms.CharField(widget=forms.Textarea(attrs={"rows": 4}), label="Terms",
+    terms = forms.CharField(max_length=TEXT_MAX, widget=forms.Textarea(attrs={"rows": 4}), label="Terms",
                             help_text="What the order or condition forbids or requires (kept encrypted)")
-    made_by = forms.CharField(required=False, label="Made by", help_text="The court or issuing body")
-    reference = forms.CharField(required=False, label="Reference")
+    made_by = forms.CharField(required=False, max_length=field_limit(ControlTerms, "made_by"), label="Made by",
+                              help_text="The court or issuing body")
+    reference = forms.CharField(required=False, max_length=field_limit(ControlTerms, "reference"), label="Reference")
 
 
 class BreachForm(forms.Form):
-    case_ref = forms.CharField(required=False, label="Case reference (CRN)",
+    case_ref = forms.CharField(required=False, max_length=CASE_REF_MAX, label="Case reference (CRN)",
                                help_text="Or report from the request in your queue")
     control = forms.ChoiceField(choices=[("", "Not sure"), *CONTROL_CHOICES], required=False,
                                 label="Which order or condition was breached?")
@@ -142,20 +147,21 @@ class BreachForm(forms.Form):
     reported_by = forms.ChoiceField(choices=[("victim", "The victim told me"), ("police", "Police"),
                                              ("practitioner", "Probation"), ("other", "Someone else")],
                                     widget=forms.RadioSelect, label="Who is reporting it?")
-    description = forms.CharField(widget=forms.Textarea(attrs={"rows": 5}), label="What happened",
+    description = forms.CharField(max_length=TEXT_MAX, widget=forms.Textarea(attrs={"rows": 5}), label="What happened",
                                   help_text="Kept encrypted; only the practitioner and their manager read it")
 
 
 class ConsiderForm(forms.Form):
     police_consulted = forms.ChoiceField(choices=YES_NO_UNKNOWN, required=False, widget=forms.RadioSelect,
                                          label="Have the police been consulted?")
-    considerations = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 4}),
+    considerations = forms.CharField(required=False, max_length=TEXT_MAX, widget=forms.Textarea(attrs={"rows": 4}),
                                      label="What you considered")
     decision = forms.ChoiceField(choices=[("", "Not decided yet"), ("disclose", "Apply for a Right to Know "
                                                                                 "disclosure"),
                                           ("not_disclose", "Do not disclose (a manager must confirm)")],
                                  required=False, widget=forms.RadioSelect, label="Decision")
-    reasons = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 4}), label="Reasons")
+    reasons = forms.CharField(required=False, max_length=TEXT_MAX, widget=forms.Textarea(attrs={"rows": 4}),
+                              label="Reasons")
 
 
 class DisclosedForm(forms.Form):

@@ -20,7 +20,7 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
-    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PARSER_CLASSES": ["safeguard.api.parsers.JSONParser"],  # JSON nested at most limits.JSON_DEPTH_MAX
     "DEFAULT_PAGINATION_CLASS": "safeguard.api.pagination.Pagination",
     "DEFAULT_THROTTLE_CLASSES": ["safeguard.api.throttles.AnonThrottle", "safeguard.api.throttles.UserThrottle",
                                  "safeguard.api.throttles.WriteThrottle"],

@@ -20,6 +20,7 @@ and reports the others).
 from __future__ import annotations
 
 import csv
+import zipfile
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -28,6 +29,7 @@ from typing import Any
 
 from django.db import transaction
 
+from safeguard.limits import NAME_MAX, Refused, case_ref_problem, name_problem, text_problem
 from safeguard.timeline.validate import TimelineError
 
 SHEETS: dict[str, tuple[str, ...]] = {
@@ -43,6 +45,12 @@ REQUIRED: dict[str, tuple[str, ...]] = {
     "contacts": ("case_ref", "on", "kind", "outcome"),
 }
 ORDER = {"cases": 0, "sentences": 1, "registers": 2, "contacts": 3}
+# A workbook unpacks to at most this many bytes (a few hundred thousand rows): more is refused unread, as a
+# "zip bomb" would be.
+XLSX_UNPACKED_MAX = 200 * 1024 * 1024
+# The columns that name things stored in short columns (the rest are dates, codes and free text, which the
+# timeline validator holds to its own limits).
+COLUMN_LIMITS = {"gender": 40, "practitioner": 40, "by": 40}
 
 
 class ExtractError(ValueError):
@@ -107,19 +115,55 @@ def read_extract(path: str | Path) -> dict[str, list[tuple[int, dict[str, str]]]
 
 
 def _read_csv(path: Path) -> list[list[Any]]:
-    with path.open(newline="", encoding="utf-8-sig") as handle:
-        return [list(row) for row in csv.reader(handle)]
+    try:
+        with path.open(newline="", encoding="utf-8-sig") as handle:
+            reader = csv.reader(handle)
+            try:
+                return [list(row) for row in reader]
+            except csv.Error as exc:
+                raise ExtractError(f"{path}: line {reader.line_num}: not a readable CSV row ({exc})") from None
+    except UnicodeDecodeError as exc:
+        raise ExtractError(f"{path}: byte {exc.start}: not UTF-8 text (save the file as CSV UTF-8)") from None
+    except OSError as exc:
+        raise ExtractError(f"{path}: cannot read the file: {exc.strerror or exc}") from None
+
+
+def _check_workbook(path: Path) -> None:
+    """Refuse a workbook before openpyxl parses it: not a zip, too big unpacked, or XML with a document type
+    declaration (which a real workbook never has, and which is how entity-expansion and external-entity
+    attacks are made)."""
+    if not zipfile.is_zipfile(path):
+        raise ExtractError(f"{path}: not an .xlsx workbook (an .xlsx file is a zip archive; this is not one)")
+    try:
+        with zipfile.ZipFile(path) as archive:
+            members = archive.infolist()
+            if sum(m.file_size for m in members) > XLSX_UNPACKED_MAX:
+                raise ExtractError(f"{path}: the workbook unpacks to more than {XLSX_UNPACKED_MAX // 2**20} MB")
+            for member in members:
+                if member.filename.endswith((".xml", ".rels")):
+                    data = archive.read(member)
+                    if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
+                        data = data.decode("utf-16", errors="replace").encode()
+                    if b"<!DOCTYPE" in data or b"<!ENTITY" in data:
+                        raise ExtractError(f"{path}: {member.filename}: XML with a document type declaration "
+                                           f"(DOCTYPE or ENTITY) is refused")
+    except (zipfile.BadZipFile, OSError, RuntimeError, NotImplementedError) as exc:
+        raise ExtractError(f"{path}: not a readable .xlsx workbook ({exc})") from None
 
 
 def _read_xlsx(path: Path) -> dict[str, list[list[Any]]]:
     from openpyxl import load_workbook
 
-    book = load_workbook(path, read_only=True, data_only=True)
+    _check_workbook(path)
     try:
-        return {ws.title.lower(): [list(r) for r in ws.iter_rows(values_only=True)]
-                for ws in book.worksheets if ws.title.lower() in SHEETS}
-    finally:
-        book.close()
+        book = load_workbook(path, read_only=True, data_only=True)
+        try:
+            return {ws.title.lower(): [list(r) for r in ws.iter_rows(values_only=True)]
+                    for ws in book.worksheets if ws.title.lower() in SHEETS}
+        finally:
+            book.close()
+    except Exception as exc:  # noqa: BLE001 - openpyxl raises many kinds for a damaged workbook; all mean the same
+        raise ExtractError(f"{path}: not a readable .xlsx workbook ({type(exc).__name__}: {exc})") from None
 
 
 def _cell(value: Any) -> str:
@@ -160,6 +204,21 @@ def _bool(row: dict[str, str], column: str) -> bool | None:
     if value in {"n", "no", "false", "0"}:
         return False
     raise RowError(f"column '{column}': expected yes or no, got {row[column]!r}")
+
+
+def check_row(sheet: str, row: dict[str, str]) -> None:
+    """The checks on a row's own text: its case ref, its unit's name, and its short columns' lengths."""
+    problem = case_ref_problem(row.get("case_ref", ""))
+    if problem:
+        raise RowError(f"column 'case_ref': {problem}")
+    if sheet == "cases" and row.get("pdu"):
+        problem = name_problem(row["pdu"], NAME_MAX)
+        if problem:
+            raise RowError(f"column 'pdu': {problem}")
+    for column, limit in COLUMN_LIMITS.items():
+        problem = text_problem(row.get(column, ""), limit)
+        if problem:
+            raise RowError(f"column '{column}': {problem}")
 
 
 def events_for(sheet: str, row: dict[str, str]) -> list[dict[str, Any]]:
@@ -237,6 +296,11 @@ def _apply(tables: dict[str, list[tuple[int, dict[str, str]]]], report: ImportRe
             if not result.case_ref:
                 result.ok, result.message = False, "column 'case_ref' is empty"
                 continue
+            try:
+                check_row(sheet, row)
+            except RowError as exc:
+                result.ok, result.message = False, str(exc)
+                continue
             if sheet == "cases" and not Case.objects.filter(ref=result.case_ref, archived_at=None).exists():
                 if result.case_ref in new_cases:
                     result.ok, result.message = False, f"case {result.case_ref} is listed twice"
@@ -272,6 +336,8 @@ def _apply(tables: dict[str, list[tuple[int, dict[str, str]]]], report: ImportRe
                 result.events.append(event["type"])
             except TimelineError as exc:
                 result.ok, result.message = False, f"{exc.where}: {exc.problem}"
+            except Refused as exc:  # a value a model refused to store: the row's error, not a crash
+                result.ok, result.message = False, f"field '{exc.field}': {exc.problem}"
         evaluate_case(case)
 
 

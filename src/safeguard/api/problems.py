@@ -13,11 +13,13 @@ from http import HTTPStatus
 from typing import Any
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import RequestDataTooBig
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 from rest_framework import exceptions, status
 from rest_framework.views import set_rollback
 
+from safeguard.limits import BODY_MAX, Refused
 from safeguard.timeline.validate import TimelineError
 
 logger = logging.getLogger("safeguard.api")
@@ -31,6 +33,8 @@ TYPES = {
     "precondition_required": "urn:safeguard:problem:precondition-required",
     "conflict": "urn:safeguard:problem:conflict",
 }
+
+TOO_LARGE = f"The request is too large: at most {BODY_MAX // 1024:,} KB may be sent at once."
 
 
 class PreconditionFailed(exceptions.APIException):
@@ -114,7 +118,12 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> HttpResponse:
         exc = exceptions.NotFound()
     elif isinstance(exc, DjangoPermissionDenied):
         exc = exceptions.PermissionDenied()
-    if isinstance(exc, TimelineRejected):
+    if isinstance(exc, RequestDataTooBig):
+        body = problem(413, TOO_LARGE, instance=instance)
+    elif isinstance(exc, Refused):  # a value a model refused to store, that no serializer stopped first
+        body = problem(400, str(exc), instance=instance, type_=TYPES["validation"], title="The request is not valid",
+                       errors=[{"field": exc.field, "location": exc.where, "message": exc.problem}])
+    elif isinstance(exc, TimelineRejected):
         body = problem(400, str(exc.error), instance=instance, type_=TYPES["timeline"],
                        title="The event does not meet the timeline format", errors=timeline_errors(exc.error))
     elif isinstance(exc, exceptions.ValidationError):

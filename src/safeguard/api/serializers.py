@@ -9,6 +9,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from safeguard.cases.models import Case, CaseEvent, CaseEventVoid, LinkedPerson
+from safeguard.limits import CASE_REF_MAX, CASE_REF_RULE, NAME_MAX
 from safeguard.oversight.models import Obligation
 from safeguard.practice.models import AgencyCheck
 from safeguard.timeline.schema import ROSH, SARA
@@ -150,7 +151,9 @@ class CheckReturnSerializer(serializers.Serializer[dict[str, Any]]):
 class CaseCreateSerializer(serializers.Serializer[dict[str, Any]]):
     """A timeline file's `case` object (for the schema: the timeline validator checks the body)."""
 
-    ref = serializers.CharField(help_text="The case ref (the other system's, e.g. its CRN)")
+    ref = serializers.CharField(max_length=CASE_REF_MAX, help_text=f"The case ref (the other system's, e.g. its "
+                                f"CRN): {CASE_REF_RULE}")
     born = serializers.DateField(required=False, help_text="Date of birth")
-    gender = serializers.CharField(required=False, allow_blank=True)
-    pdu = serializers.CharField(required=False, help_text="The probation delivery unit: the account's own (default)")
+    gender = serializers.CharField(required=False, allow_blank=True, max_length=40)
+    pdu = serializers.CharField(required=False, max_length=NAME_MAX,
+                                help_text="The probation delivery unit: the account's own (default)")

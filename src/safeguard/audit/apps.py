@@ -3,7 +3,9 @@ from __future__ import annotations
 from typing import Any
 
 from django.apps import AppConfig
-from django.db.models.signals import post_migrate
+from django.db.models.signals import post_migrate, pre_save
+
+from safeguard.limits import check_lengths
 
 GUARD_MIGRATION = "0004_append_only"
 
@@ -24,6 +26,13 @@ def _reinstall_guards(sender: AppConfig, using: str = "default", **kwargs: Any) 
         guards.install(connection)
 
 
+def _check_lengths(sender: type, instance: Any, **kwargs: Any) -> None:
+    """Refuse to save a value longer than its column allows (limits.Refused), on SQLite exactly as on PostgreSQL,
+    for every model of Safeguard's own, whichever path saves it. Other apps' models keep their own rules."""
+    if sender.__module__.startswith("safeguard."):
+        check_lengths(instance)
+
+
 class AuditConfig(AppConfig):
     name = "safeguard.audit"
     label = "audit"
@@ -31,3 +40,4 @@ class AuditConfig(AppConfig):
 
     def ready(self) -> None:
         post_migrate.connect(_reinstall_guards, sender=self, dispatch_uid="safeguard.audit.reinstall_guards")
+        pre_save.connect(_check_lengths, dispatch_uid="safeguard.audit.check_lengths")

@@ -19,6 +19,7 @@ from safeguard.cases.models import Case
 from safeguard.interventions import lifecycle, queries, service
 from safeguard.interventions.catalogue import CATALOGUE, EXCLUSIONS, intervention
 from safeguard.interventions.models import Cohort
+from safeguard.limits import TEXT_MAX
 from safeguard.timeline.validate import TimelineError
 
 STAFF_ROLES = frozenset({"practitioner", "spo", "head", "qa"})
@@ -35,7 +36,7 @@ class ChangeForm(forms.Form):
     to_status = forms.ChoiceField(choices=[(s.code, s.label) for s in lifecycle.STATUSES])
     on = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
     reason = forms.CharField(required=False, max_length=30)
-    note = forms.CharField(required=False, widget=forms.Textarea)
+    note = forms.CharField(required=False, max_length=TEXT_MAX, widget=forms.Textarea)
     cohort = forms.IntegerField(required=False)
     intervention = forms.CharField(required=False, max_length=40)
 

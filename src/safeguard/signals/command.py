@@ -12,6 +12,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from safeguard.limits import JSON_DEPTH_MAX, json_depth_exceeds
+
 EXIT_BAD_INPUT = 2
 
 
@@ -35,6 +37,8 @@ def read_notes(path: str) -> list[tuple[Any, str]]:
             raise NotesError(f"{where}: not UTF-8 text ({exc.reason} at byte {exc.start})") from exc
         if not line.strip():
             continue
+        if json_depth_exceeds(line):
+            raise NotesError(f"{where}: not a note: arrays and objects nested more than {JSON_DEPTH_MAX} deep")
         try:
             item = json.loads(line)
         except json.JSONDecodeError as exc:

@@ -6,8 +6,10 @@ web forms and the API all check events against it.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
+
+from safeguard.limits import CASE_REF_RULE, LOCAL_REF_RULE, NAME_MAX, TEXT_MAX
 
 FORMAT = "safeguard-timeline/1"
 
@@ -46,8 +48,11 @@ class Field:
     nullable: bool = False
     shape: dict[str, Field] = field(default_factory=dict)  # for "object"
     variants: dict[str, dict[str, Field]] = field(default_factory=dict)  # for "typed_list": type -> fields
+    max_length: int | None = None  # for "text" and "address": at most this many characters (else TEXT_MAX)
 
     def describe(self) -> str:
+        if self.kind == "text":
+            return f"text (at most {self.max_length or TEXT_MAX:,} characters)"
         if self.kind in {"enum", "enum_list"}:
             return "one of " + ", ".join(self.choices)
         if self.kind == "int":
@@ -62,7 +67,10 @@ _DESCRIPTIONS = {
     "bool": "true or false",
     "person": "a person ref added earlier in the file",
     "persons": "a list of person refs added earlier in the file",
-    "new_person": "a new person ref (not used before in this file)",
+    "new_person": f"a new person ref (not used before in this file; {LOCAL_REF_RULE})",
+    "case_ref": f"a case ref ({CASE_REF_RULE})",
+    "local_ref": f"a ref ({LOCAL_REF_RULE})",
+    "name": f"a name (at most {NAME_MAX} characters, no '<', '>' or control characters)",
     "staff": "a staff ref from the file's staff list",
     "address": "an address ref (text)",
     "object": "an object",
@@ -87,7 +95,8 @@ BOOL = Field("bool")
 PERSON = Field("person")
 PERSONS = Field("persons")
 STAFF = Field("staff")
-ADDRESS = Field("address")
+ADDRESS = Field("address", max_length=80)  # cases.Address.ref
+GENDER = Field("text", max_length=40)  # Case.gender, LinkedPerson.gender
 
 
 def count(minimum: int = 0, maximum: int | None = None, required: bool = False) -> Field:
@@ -95,7 +104,7 @@ def count(minimum: int = 0, maximum: int | None = None, required: bool = False) 
 
 
 def req(f: Field) -> Field:
-    return Field(f.kind, True, f.choices, f.minimum, f.maximum, f.nullable, f.shape, f.variants)
+    return replace(f, required=True)
 
 
 REQUIREMENTS = {
@@ -140,7 +149,7 @@ EVENTS: dict[str, dict[str, Field]] = {
     "deregistered": {"code": enum(*REGISTER_CODES, required=True)},
     # People, relationships and homes
     "person_added": {"ref": req(Field("new_person")), "relationship": enum(*RELATIONSHIPS, required=True),
-                     "born": DATE, "gender": TEXT, "lives_with_case": BOOL, "victim": BOOL},
+                     "born": DATE, "gender": GENDER, "lives_with_case": BOOL, "victim": BOOL},
     "relationship_started": {"ref": req(PERSON)},
     "relationship_ended": {"ref": req(PERSON)},
     "address_proposed": {"address": req(ADDRESS), "purpose": enum("curfew", "release", "residence", required=True),
@@ -193,8 +202,9 @@ EVENTS: dict[str, dict[str, Field]] = {
     "note": {"by": STAFF, "text": TEXT},
 }
 
-CASE_FIELDS: dict[str, Field] = {"ref": req(TEXT), "born": DATE, "gender": TEXT, "pdu": TEXT}
-STAFF_FIELDS: dict[str, Field] = {"ref": req(TEXT), "grade": enum(*GRADES, required=True),
+CASE_FIELDS: dict[str, Field] = {"ref": Field("case_ref", required=True), "born": DATE, "gender": GENDER,
+                                 "pdu": Field("name")}
+STAFF_FIELDS: dict[str, Field] = {"ref": Field("local_ref", required=True), "grade": enum(*GRADES, required=True),
                                   "qualified_on": Field("date", nullable=True), "da_trained": BOOL}
 DOCUMENT_KEYS = ("format", "case", "staff", "events", "checkpoints")
 

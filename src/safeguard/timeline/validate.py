@@ -12,6 +12,15 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
+from safeguard.limits import (
+    JSON_DEPTH_MAX,
+    TEXT_MAX,
+    case_ref_problem,
+    json_depth_exceeds,
+    local_ref_problem,
+    name_problem,
+    text_problem,
+)
 from safeguard.timeline.schema import CASE_FIELDS, DOCUMENT_KEYS, EVENTS, FORMAT, STAFF_FIELDS, Field
 
 
@@ -71,6 +80,14 @@ def _check_value(f: Field, value: Any, refs: Refs, where: str, source: str, name
     elif kind in {"text", "address"}:
         if not isinstance(value, str) or (kind == "address" and not value.strip()):
             raise fail()
+        too_long = text_problem(value, f.max_length or TEXT_MAX)
+        if too_long:
+            raise TimelineError(source, where, f"field '{name}': {too_long}")
+    elif kind in {"case_ref", "local_ref", "name"}:
+        check = {"case_ref": case_ref_problem, "local_ref": local_ref_problem, "name": name_problem}[kind]
+        problem = check(value)
+        if problem:
+            raise TimelineError(source, where, f"field '{name}': {problem}")
     elif kind == "bool":
         if not isinstance(value, bool):
             raise fail()
@@ -96,8 +113,9 @@ def _check_value(f: Field, value: Any, refs: Refs, where: str, source: str, name
             raise TimelineError(source, where, f"field '{name}': unknown person ref {unknown[0]!r} "
                                 f"(add it with person_added first; known: {_known(refs.people)})")
     elif kind == "new_person":
-        if not isinstance(value, str) or not value.strip():
-            raise fail()
+        problem = local_ref_problem(value)
+        if problem:
+            raise TimelineError(source, where, f"field '{name}': {problem}")
         if value in refs.people:
             raise TimelineError(source, where, f"field '{name}': person ref {value!r} is already used")
     elif kind == "staff":
@@ -196,8 +214,6 @@ def validate_document(doc: Any, source: str, *, today: date | None = None) -> Ti
         raise TimelineError(source, "case", f"expected an object, got {case!r}")
     refs = Refs()
     _check_fields(CASE_FIELDS, case, refs, "case", source)
-    if not case["ref"].strip():
-        raise TimelineError(source, "case", "field 'ref': expected a non-empty case ref")
     staff = doc.get("staff", [])
     if not isinstance(staff, list):
         raise TimelineError(source, "staff", f"expected a list, got {staff!r}")
@@ -238,6 +254,8 @@ def load_file(path: str | Path, *, today: date | None = None) -> Timeline:
         raise TimelineError(source, "", f"cannot read the file: {exc.strerror}") from None
     except UnicodeDecodeError as exc:
         raise TimelineError(source, f"byte {exc.start}", "not UTF-8 text (save the file as UTF-8)") from None
+    if json_depth_exceeds(text):
+        raise TimelineError(source, "", f"not a timeline: arrays and objects nested more than {JSON_DEPTH_MAX} deep")
     try:
         doc = json.loads(text)
     except json.JSONDecodeError as exc:

@@ -19,6 +19,7 @@ from typing import Any
 from django import forms
 from django.forms import BoundField
 
+from safeguard.limits import LOCAL_REF_MAX, TEXT_MAX, local_ref_problem
 from safeguard.timeline import schema
 from safeguard.timeline.schema import Field
 from safeguard.timeline.validate import TimelineError
@@ -46,7 +47,6 @@ REQUIRED_MESSAGES = {
     ("manager_decision", "about"): "Select what the decision is about",
 }
 MAX_RADIOS = 6
-REF_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,39}$")
 TOKEN_PATTERN = re.compile(r"^[0-9a-f]{32}$")
 _MISSING = object()
 
@@ -200,14 +200,15 @@ class EventForm(forms.Form):
             return Control(name, "date", shown, hint=hint or f"For example, {_example(self.options.today)}")
         if kind in {"text", "address"}:
             long = kind == "text" and field_name in LONG_TEXT
-            self.fields[name] = forms.CharField(required=required, max_length=None if long else 80,
+            limit = spec.max_length or (TEXT_MAX if long else 80)
+            self.fields[name] = forms.CharField(required=required, max_length=limit,
                                                 error_messages=_messages(text, "Enter", self._custom(field_name)))
             if kind == "address" and self.options.addresses and not hint:
                 hint = "Known on this case: " + ", ".join(self.options.addresses)
             return Control(name, "textarea" if long else "input", shown, hint=hint,
                            width="" if long else "govuk-input--width-10")
         if kind == "new_person":
-            self.fields[name] = forms.CharField(required=required, max_length=40,
+            self.fields[name] = forms.CharField(required=required, max_length=LOCAL_REF_MAX,
                                                 error_messages=_messages(text, "Enter", self._custom(field_name)))
             self.initial.setdefault(name, self._free_ref("C" if self.event_type == "child_born" else "P"))
             return Control(name, "input", shown, hint=hint, width="govuk-input--width-5")
@@ -287,7 +288,7 @@ class EventForm(forms.Form):
         for name, spec in schema.EVENTS[self.event_type].items():
             if spec.kind == "new_person" and cleaned.get(name):
                 ref = cleaned[name].strip()
-                if not REF_PATTERN.match(ref):
+                if local_ref_problem(ref):
                     self.add_error(name, "Use letters and numbers only, such as P3, with no spaces")
                 elif ref in {p.ref for p in self.options.people}:
                     self.add_error(name, f"{ref} is already used on this case: choose another reference")
