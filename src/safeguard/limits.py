@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Mapping
 from typing import Any
 
 TEXT_MAX = 10_000  # free text: a note, an analysis, a question, a safety plan, a reason
@@ -128,15 +129,20 @@ def field_limit(model: Any, name: str) -> int | None:
 
 def check_lengths(instance: Any) -> None:
     """Raise Refused when a text column of this model instance holds more than it may: the check every save
-    makes (a pre_save receiver, see safeguard.audit.apps) and the bulk writer makes before it inserts."""
-    meta = instance._meta
-    label = meta.label
+    makes (a pre_save receiver, see safeguard.audit.apps)."""
+    check_row(type(instance), instance.__dict__)
+
+
+def check_row(model: Any, row: Mapping[str, Any]) -> None:
+    """The same for a row of `model` given as {attname: value}: what the bulk writer (actions.rows) inserts or
+    updates with bulk_create, COPY or QuerySet.update, which send no pre_save."""
+    meta = model._meta
     for field in meta.concrete_fields:
-        if field.get_internal_type() not in {"CharField", "TextField", "SlugField", "EmailField", "URLField"}:
+        if field.get_internal_type() not in {"CharField", "TextField", "SlugField"}:
             continue
-        value = getattr(instance, field.attname, None)
+        value = row.get(field.attname)
         if value is None or not hasattr(value, "__len__"):
             continue
-        limit = text_limit(label, field)
+        limit = text_limit(meta.label, field)
         if limit is not None and len(value) > limit:
-            raise Refused(label, field.name, f"at most {limit:,} characters, got {len(value):,}")
+            raise Refused(meta.label, field.name, f"at most {limit:,} characters, got {len(value):,}")

@@ -29,7 +29,7 @@ from django.db import connection, models
 from django.db.models.signals import post_save
 from django.utils import timezone
 
-from safeguard.limits import check_lengths
+from safeguard.limits import check_row
 
 Row = dict[str, Any]
 # Provisional ids start here: higher than any real id, so a new row sorts after the stored ones, as it will.
@@ -233,6 +233,9 @@ class Store:
         saved: list[Saved] = []
         tables = [self.tables[name] for name in TABLE_ORDER
                   if name in only and name in self.tables and self.tables[name].rows]
+        for table in tables:  # no pre_save here (bulk_create, COPY): the same check as every save, on both databases
+            for row in table.rows:
+                check_row(table.model, row)
         if connection.vendor == "postgresql":
             saved += self._copy(tables)
         else:
@@ -285,7 +288,6 @@ class Store:
         self._resolve(table)
         for row in table.rows:
             instances.append(table.model(**{a: row[a] for a in table.attnames if a != pk}))
-            check_lengths(instances[-1])  # bulk_create sends no pre_save: the same check as every save
         table.model._default_manager.bulk_create(instances, batch_size=500)
         saved: list[Saved] = []
         for row, instance in zip(table.rows, instances, strict=True):
@@ -314,6 +316,7 @@ class Store:
         for key, rows in groups.items():
             table = self.tables[key[0]]
             values = dict(changes[key])
+            check_row(table.model, values)
             for f in table.fields:  # as Model.save would
                 if getattr(f, "auto_now", False):
                     values[f.attname] = timezone.now()
