@@ -10,6 +10,7 @@ from safeguard.agencies.models import AGENCIES, CHILD_PROTECTION, ControlTerms, 
 from safeguard.cases.models import Case, LinkedPerson
 from safeguard.limits import CASE_REF_MAX, TEXT_MAX, field_limit
 from safeguard.timeline import schema
+from safeguard.victims.forms import NeverDiscloseMixin
 from safeguard.workforce.models import DeliveryUnit
 
 YES_NO_UNKNOWN = [("", "Not known"), ("yes", "Yes"), ("no", "No")]
@@ -39,7 +40,8 @@ class PeopleMixin:
         return list(LinkedPerson.objects.filter(case=case, pk__in=ids))
 
 
-class RequestForm(PeopleMixin, forms.Form):
+class RequestForm(NeverDiscloseMixin, PeopleMixin, forms.Form):
+    never_disclose_skip = ("addresses",)  # refused when sending (agencies.actions.send_request)
     agency = forms.ChoiceField(choices=AGENCIES, widget=forms.RadioSelect, label="Agency")
     area = forms.ModelChoiceField(queryset=DeliveryUnit.objects.order_by("name"), label="Area",
                                   help_text="The area whose agency should answer: the case's own unless they moved")
@@ -76,7 +78,7 @@ class UseForm(forms.Form):
     event = forms.ChoiceField(label="The assessment or review that used this answer")
 
 
-class MaracReferralForm(forms.Form):
+class MaracReferralForm(NeverDiscloseMixin, forms.Form):
     dash_yes = forms.IntegerField(required=False, min_value=0, max_value=24, label="DASH yes answers",
                                   help_text="14 or more is visible high risk",
                                   widget=forms.NumberInput(attrs={"class": "govuk-input--width-3"}))
@@ -89,7 +91,7 @@ class MaracReferralForm(forms.Form):
                               label="Reasons for your professional judgement")
 
 
-class HearingForm(forms.Form):
+class HearingForm(NeverDiscloseMixin, forms.Form):
     heard_on = forms.DateField(widget=DATE, label="Date of the hearing")
     outcome = forms.CharField(max_length=TEXT_MAX, widget=forms.Textarea(attrs={"rows": 4}), label="Outcome")
     register_imar = forms.BooleanField(required=False, initial=True, label="Register the case as MARAC (IMAR)")
@@ -151,7 +153,7 @@ class BreachForm(forms.Form):
                                   help_text="Kept encrypted; only the practitioner and their manager read it")
 
 
-class ConsiderForm(forms.Form):
+class ConsiderForm(NeverDiscloseMixin, forms.Form):
     police_consulted = forms.ChoiceField(choices=YES_NO_UNKNOWN, required=False, widget=forms.RadioSelect,
                                          label="Have the police been consulted?")
     considerations = forms.CharField(required=False, max_length=TEXT_MAX, widget=forms.Textarea(attrs={"rows": 4}),

@@ -265,6 +265,7 @@ def request_new(request: HttpRequest, ref: str) -> HttpResponse:
     agency = request.GET.get("agency", "police")
     form = forms.RequestForm(request.POST or None, initial={"agency": agency, "area": case.unit_id})
     form.set_people(case)
+    form.guard(request.user, case)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -289,9 +290,10 @@ def request_edit(request: HttpRequest, pk: int) -> HttpResponse:
         raise PermissionDenied("Only a draft can be changed")
     initial = {"agency": item.agency, "area": item.area_id, "about": [p.pk for p in item.about.all()],
                "addresses": show(item.addresses, user=request.user, case=case, channel="page", sensitive=False),
-               "question": item.question}
+               "question": scrub(item.question, case=case, user=request.user, channel="page")}
     form = forms.RequestForm(request.POST or None, initial=initial)
     form.set_people(case)
+    form.guard(request.user, case)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -302,7 +304,8 @@ def request_edit(request: HttpRequest, pk: int) -> HttpResponse:
             item.refresh_from_db()
             initial = {"agency": item.agency, "area": item.area_id, "about": [p.pk for p in item.about.all()],
                        "addresses": show(item.addresses, user=request.user, case=case, channel="page",
-                                         sensitive=False), "question": item.question}
+                                         sensitive=False),
+                       "question": scrub(item.question, case=case, user=request.user, channel="page")}
             form = forms.RequestForm(initial=initial)
             form.set_people(case)
             return _page(request, "request_form.html",
@@ -412,6 +415,7 @@ def marac_new(request: HttpRequest, ref: str) -> HttpResponse:
     incidents = _incidents_in_year(case)
     initial = {"dash_yes": latest.dash_yes if latest else None, "incidents": incidents, "escalation": incidents >= 3}
     form = forms.MaracReferralForm(request.POST or None, initial=initial)
+    form.guard(request.user, case)
     problems: list[str] = []
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -453,6 +457,7 @@ def marac_detail(request: HttpRequest, pk: int) -> HttpResponse:
     referral: MaracReferral = _on_visible_case(request, MaracReferral.objects.select_related("case"), pk)
     case = referral.case
     form = forms.HearingForm(request.POST or None, initial={"heard_on": today(), "register_imar": True})
+    form.guard(request.user, case)
     problems: list[str] = []
     if request.method == "POST":
         _require_record(request, case)
@@ -566,7 +571,9 @@ def disclosure(request: HttpRequest, pk: int) -> HttpResponse:
     step = request.POST.get("step", "")
     consider_form = forms.ConsiderForm(request.POST if step == "consider" else None, initial={
         "police_consulted": {True: "yes", False: "no"}.get(item.police_consulted, ""),  # type: ignore[arg-type]
-        "considerations": item.considerations, "decision": item.decision, "reasons": item.reasons})
+        "considerations": scrub(item.considerations, case=case, user=request.user, channel="page"),
+        "decision": item.decision, "reasons": scrub(item.reasons, case=case, user=request.user, channel="page")})
+    consider_form.guard(request.user, case)
     disclosed_form = forms.DisclosedForm(request.POST if step == "disclosed" else None,
                                          initial={"scheme": "right_to_know"})
     if request.method == "POST":

@@ -49,9 +49,11 @@ from safeguard.assessments.record import (
 from safeguard.assessments.tier import tier_of
 from safeguard.policy.calendar import long_date
 from safeguard.policy.facts import age_on
+from safeguard.victims.address_match import redact
+
+_NOT_WORD = re.compile(r"[\W_]+")
 
 WITHHELD = "[withheld]"
-_NOT_WORD = re.compile(r"[\W_]+")
 
 
 class Audience(enum.StrEnum):
@@ -130,22 +132,12 @@ def withheld_strings(audience: Audience, details: Mapping[str, ContactDetails]) 
     return sorted(out, key=len, reverse=True)
 
 
-def _pattern(value: str) -> re.Pattern[str] | None:
-    words = [w for w in _NOT_WORD.split(value) if w]
-    if not words:
-        return None
-    return re.compile(r"[\W_]*".join(re.escape(w) for w in words), re.IGNORECASE)
-
-
 def scrub(value: Any, strings: list[str]) -> Any:
     """The value with every withheld string replaced, recursively; matching ignores case, spaces and
-    punctuation ("12 Refuge Rd." is found as "12, refuge rd")."""
+    punctuation ("12 Refuge Rd." is found as "12, refuge road"), and an address by its parts too (postcode,
+    number and street, building name): safeguard.victims.address_match."""
     if isinstance(value, str):
-        for s in strings:
-            pattern = _pattern(s)
-            if pattern is not None:
-                value = pattern.sub(WITHHELD, value)
-        return value
+        return redact(value, strings, WITHHELD)
     if isinstance(value, list | tuple):
         return [scrub(v, strings) for v in value]
     if isinstance(value, dict):

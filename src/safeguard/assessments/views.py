@@ -26,6 +26,7 @@ from safeguard.assessments.record import SERIOUS_FEATURES, history_items, people
 from safeguard.assessments.tier import tier_of
 from safeguard.audit.log import write_audit
 from safeguard.cases.models import Case
+from safeguard.victims.redaction import ON_ENTRY, scrub_payload
 
 BLANK_ROWS = 2
 
@@ -98,11 +99,12 @@ def _detail_page(request: HttpRequest, ref: str, pk: int, problems: list[str] | 
                 object_id=str(assessment.pk))
     ctx = service.document_context(assessment)
     content = assessment.content()
+    shown = _shown(request, case, content)
     labels = _labels(case, ctx.on)
     context = {
-        "case": case, "assessment": assessment, "content": content,
+        "case": case, "assessment": assessment, "content": shown,
         "people": [(p, c.JUDGEMENTS.get(content["people"].get(p.ref, {}).get("judgement", ""), "Not considered"),
-                    content["people"].get(p.ref, {}).get("note", ""))
+                    shown["people"].get(p.ref, {}).get("note", ""))
                    for p in people_to_consider(ctx.facts, ctx.on, ctx.names)],
         "history": history_items(ctx.facts, ctx.on),
         "checks": returned_checks(ctx.facts, ctx.on), "gaps": sufficiency(content, ctx),
@@ -117,6 +119,12 @@ def _detail_page(request: HttpRequest, ref: str, pk: int, problems: list[str] | 
         "rosh_meaning": c.ROSH_MEANING.get(content["rosh"], ""), "dash_threshold": ctx.dash_threshold,
     }
     return render(request, "assessments/detail.html", context)
+
+
+def _shown(request: HttpRequest, case: Case, content: Any) -> Any:
+    """An assessment's content (or a version's) as this user may see it on a page: the free text (notes, the
+    summary, factors, the plan) with the case's never-disclose values withheld unless the user may see them."""
+    return scrub_payload(content, case=case, user=request.user, channel="page") if content is not None else None
 
 
 def _rows(post: QueryDict, prefix: str, fields: tuple[str, ...]) -> list[dict[str, str]]:
@@ -160,8 +168,14 @@ def assessment_edit(request: HttpRequest, ref: str, pk: int) -> HttpResponse:
     if not (assessment.editable and can_record(request.user, case)):
         return redirect("assessment-detail", ref=case.ref, pk=assessment.pk)
     stale = False
+    errors: list[tuple[str, str]] = []
+    shown: Any = None
     if request.method == "POST":
         content = content_from_post(request.POST)
+        shown = _shown(request, case, content)
+    if shown is not None and shown != content:
+        errors = [("#main-content", ON_ENTRY)]  # nothing saved: the text again, the address taken out
+    elif request.method == "POST":
         try:  # one transaction: the edit is claimed (optimistic concurrency) and saved, or neither
             with transaction.atomic():
                 # Required: an edit without the token (an old page, a hand-made request) is refused like a stale one.
@@ -177,7 +191,7 @@ def assessment_edit(request: HttpRequest, ref: str, pk: int) -> HttpResponse:
                     return _detail_page(request, ref, pk, problems=refused.problems)
             return redirect("assessment-detail", ref=case.ref, pk=assessment.pk)
     ctx = service.assessment_context(assessment)
-    content = assessment.content()
+    content = shown if errors else _shown(request, case, assessment.content())
     blank = {"factor": "", "evidence": ""}
     context = {
         "case": case, "assessment": assessment, "content": content, "c": c,
@@ -194,9 +208,9 @@ def assessment_edit(request: HttpRequest, ref: str, pk: int) -> HttpResponse:
         "dash_items": ", ".join(str(i) for i in content["dash_items"]),
         "rosh_in_force": c.ROSH_LEVELS.get(ctx.previous_rosh or "", "not set"),
         "edit_token": concurrency.token(assessment),
-        "stale_errors": [("#main-content", concurrency.STALE_MESSAGE)] if stale else [],
+        "stale_errors": [("#main-content", concurrency.STALE_MESSAGE)] if stale else errors,
     }
-    return render(request, "assessments/edit.html", context, status=409 if stale else 200)
+    return render(request, "assessments/edit.html", context, status=409 if stale else 400 if errors else 200)
 
 
 @require_POST
@@ -254,7 +268,8 @@ def assessment_version(request: HttpRequest, ref: str, pk: int, number: int) -> 
         raise Http404("No such version")
     previous = assessment.versions.filter(number__lt=number).order_by("-number").first()
     labels = _labels(case, service.document_context(assessment).on)
-    lines = diff_contents(previous.content if previous else None, version.content, **labels)
+    lines = diff_contents(_shown(request, case, previous.content if previous else None),
+                          _shown(request, case, version.content), **labels)
     write_audit("assessment.viewed", user=request.user, case_ref=case.ref, object_type="risk_assessment",
                 object_id=str(assessment.pk), detail={"version": version.number})
     return render(request, "assessments/version.html", {"case": case, "assessment": assessment, "version": version,

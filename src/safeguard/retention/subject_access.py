@@ -29,6 +29,7 @@ from django.utils import timezone
 
 from safeguard.audit.log import write_audit
 from safeguard.cases.models import Case
+from safeguard.victims.address_match import redact
 from safeguard.victims.redaction import NEVER_DISCLOSE
 
 FORMAT = "safeguard-subject-access/1"
@@ -75,13 +76,12 @@ def third_party_values(case: Case) -> list[str]:
 
 
 def _scrubber(values: list[str]) -> Any:
-    patterns = [re.compile(r"\s+".join(re.escape(w) for w in v.split()), re.IGNORECASE) for v in values]
+    """Free text with every value found as an address (whole or by its parts, whatever its case, spacing,
+    punctuation or abbreviations: safeguard.victims.address_match) replaced by WITHHELD."""
 
     def scrub(value: Any) -> Any:
         if isinstance(value, str):
-            for pattern in patterns:
-                value = pattern.sub(WITHHELD, value)
-            return value
+            return redact(value, values, WITHHELD)
         if isinstance(value, list):
             return [scrub(v) for v in value]
         if isinstance(value, dict):

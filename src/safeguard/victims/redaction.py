@@ -7,8 +7,9 @@ Two questions, both answered from safeguard.accounts.access:
   a placeholder when they may not see it at all.
 - `scrub(text, case=, user=, channel=)`: any text (a question, an answer, MARAC actions, a note) with every
   never-disclose value of the case's victims and children replaced by NEVER_DISCLOSE. Free text is where a
-  refuge address leaks: someone types it into a summary. Scrubbing is case-insensitive and ignores
-  differences in spaces and punctuation.
+  refuge address leaks: someone types it into a summary. Values are matched as addresses, whole and by their
+  parts (postcode, number and street, building name), whatever the case, spacing, punctuation or
+  abbreviations: safeguard.victims.address_match.
 
 `scrub_payload(value, case=, user=, channel=)` scrubs every string in an event's payload (or any list or dict):
 the case page's timeline, the API's event payloads and the timeline export use it.
@@ -19,16 +20,17 @@ user or channel is not entitled). Channels: "page", "export", "pdf", "api", "ema
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 from typing import Any
 
 from safeguard.accounts.access import can_reveal_never_disclose, can_see_victims
+from safeguard.victims.address_match import redact
 from safeguard.victims.fields import WITHHELD, Sealed
 
 CHANNELS = ("page", "export", "pdf", "api", "email")
 NEVER_DISCLOSE = "[never disclose: withheld]"
-_NOT_WORD = re.compile(r"[\W_]+")
+ON_ENTRY = (f"This text contains an address that must never be disclosed; it will be stored as {NEVER_DISCLOSE}. "
+            "Check the text and save again.")
 
 
 def _check_channel(channel: str) -> None:
@@ -42,6 +44,26 @@ def never_disclose_values(case: Any) -> list[str]:
 
     details = ContactDetail.objects.filter(record__case_id=case.pk, never_disclose=True)
     return [d.value.unseal() for d in details if d.value]
+
+
+def hidden_on_entry(user: Any, case: Any) -> list[str]:
+    """The never-disclose values free text typed by `user` on `case` must not hold: none for a user entitled to
+    see them on screen (a victim-facing worker writing up a safety plan), else never_disclose_values(case)."""
+    if can_reveal_never_disclose(user, case, "page"):
+        return []
+    return never_disclose_values(case)
+
+
+def withheld_on_entry(texts: dict[str, Any], values: list[str]) -> dict[str, str]:
+    """Of `texts` (field name -> text typed), those that hold one of `values`, each with it taken out (as
+    scrub_values does): what the form warns about (ON_ENTRY) and what will be stored if saved again."""
+    if not values:
+        return {}
+    out = {}
+    for name, text in texts.items():
+        if isinstance(text, str) and text and (redacted := scrub_values(text, values)) != text:
+            out[name] = redacted
+    return out
 
 
 def page_values(context: Any, case: Any) -> list[str]:
@@ -63,19 +85,11 @@ def detail_values(case: Any) -> list[tuple[Any, str]]:
     return [(d, d.value.unseal()) for d in details if d.value]
 
 
-def _pattern(value: str) -> re.Pattern[str] | None:
-    words = [w for w in _NOT_WORD.split(value) if w]
-    if not words:
-        return None
-    return re.compile(r"[\W_]*".join(re.escape(w) for w in words), re.IGNORECASE)
-
-
 def scrub_values(text: str, values: Iterable[str]) -> str:
-    for value in sorted(set(values), key=len, reverse=True):
-        pattern = _pattern(value)
-        if pattern is not None:
-            text = pattern.sub(NEVER_DISCLOSE, text)
-    return text
+    """`text` with every never-disclose value in `values` found as an address (safeguard.victims.address_match:
+    whole or by its parts, whatever the case, spacing, punctuation or abbreviations) replaced by NEVER_DISCLOSE.
+    `scrub_values(text, values) != text` says whether the text holds one."""
+    return redact(text, values, NEVER_DISCLOSE)
 
 
 def scrub(text: Any, *, case: Any, user: Any, channel: str, values: list[str] | None = None) -> str:

@@ -23,6 +23,7 @@ from safeguard.limits import LOCAL_REF_MAX, TEXT_MAX, local_ref_problem
 from safeguard.timeline import schema
 from safeguard.timeline.schema import Field
 from safeguard.timeline.validate import TimelineError
+from safeguard.victims.forms import NeverDiscloseMixin
 from safeguard.web import labels
 from safeguard.web.datefield import GovDateField
 
@@ -137,8 +138,10 @@ class CaseChoices:
     today: date
 
 
-class EventForm(forms.Form):
-    """A form for one event type on one case; `controls` drive the page, `to_event()` builds the event."""
+class EventForm(NeverDiscloseMixin, forms.Form):
+    """A form for one event type on one case; `controls` drive the page, `to_event()` builds the event. Its free
+    text (the schema's text fields, not addresses) is checked for the case's never-disclose values when the view
+    calls guard() (safeguard.victims.forms.NeverDiscloseMixin)."""
 
     form_token = forms.CharField(widget=forms.HiddenInput)
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
@@ -148,6 +151,7 @@ class EventForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.event_type = event_type
         self.options = options
+        self._free_text: list[str] = []
         self.controls: list[Control] = [self._on_control()]
         for name, spec in schema.EVENTS[event_type].items():
             self.controls.append(self._control(name, name, spec, required=self._required(name, spec)))
@@ -199,6 +203,8 @@ class EventForm(forms.Form):
             self.fields[name] = GovDateField(label=text, required=required)
             return Control(name, "date", shown, hint=hint or f"For example, {_example(self.options.today)}")
         if kind in {"text", "address"}:
+            if kind == "text":
+                self._free_text.append(name)
             long = kind == "text" and field_name in LONG_TEXT
             limit = spec.max_length or (TEXT_MAX if long else 80)
             self.fields[name] = forms.CharField(required=required, max_length=limit,
@@ -277,6 +283,9 @@ class EventForm(forms.Form):
         return f"{prefix}{n}"
 
     # -- validating -------------------------------------------------------------------------------
+    def never_disclose_fields(self) -> list[str]:
+        return list(self._free_text)
+
     def clean_form_token(self) -> str:
         token: str = self.cleaned_data["form_token"]
         if not TOKEN_PATTERN.match(token):

@@ -69,6 +69,7 @@ def record_page(request: HttpRequest, case: Case, event_type: str, *, prefill: d
     changes: list[Any] = []
     if request.method == "POST":
         form = EventForm(event_type, options, data=request.POST)
+        form.guard(request.user, case)
         if form.is_valid():
             try:
                 saved = record_once(case, form.to_event(), user=request.user, token=form.cleaned_data["form_token"],
