@@ -127,7 +127,7 @@ CONTROL_CHOICES = [(c, c.replace("_", " ").capitalize().replace("Dapo", "DAPO (d
                    for c in schema.CONTROLS]
 
 
-class ControlForm(PeopleMixin, forms.Form):
+class ControlForm(NeverDiscloseMixin, PeopleMixin, forms.Form):
     person_field = "protects"
     control = forms.ChoiceField(choices=CONTROL_CHOICES, widget=forms.RadioSelect, label="Kind of control")
     protects = forms.MultipleChoiceField(required=False, widget=forms.CheckboxSelectMultiple,
@@ -140,7 +140,8 @@ class ControlForm(PeopleMixin, forms.Form):
     reference = forms.CharField(required=False, max_length=field_limit(ControlTerms, "reference"), label="Reference")
 
 
-class BreachForm(forms.Form):
+class BreachForm(NeverDiscloseMixin, forms.Form):
+    never_disclose_skip = ("case_ref",)
     case_ref = forms.CharField(required=False, max_length=CASE_REF_MAX, label="Case reference (CRN)",
                                help_text="Or report from the request in your queue")
     control = forms.ChoiceField(choices=[("", "Not sure"), *CONTROL_CHOICES], required=False,

@@ -192,6 +192,14 @@ def _breach_case(request: HttpRequest, request_pk: str, case_ref: str) -> Case |
     return None
 
 
+def _guarded(form: forms.BreachForm, request: HttpRequest, case: Case) -> bool:
+    """The breach's case is known only once the form is valid: check its text against that case's never-disclose
+    values now (validated again), true when nothing is found."""
+    form.guard(request.user, case)
+    form.full_clean()
+    return not form.errors
+
+
 @require_http_methods(["GET", "HEAD", "POST"])
 @login_required
 def breach(request: HttpRequest) -> HttpResponse:
@@ -219,7 +227,7 @@ def breach(request: HttpRequest) -> HttpResponse:
             form.add_error("occurred_on", "The date cannot be in the future")
         elif case is None:
             problems.append(BREACH_NOT_FOUND)
-        else:
+        elif _guarded(form, request, case):
             try:
                 report = actions.report_breach(case, control=data["control"], occurred_on=data["occurred_on"],
                                                description=data["description"], reported_by=data["reported_by"],
@@ -531,6 +539,7 @@ def control_new(request: HttpRequest, ref: str) -> HttpResponse:
     case = recordable_case(request, ref)
     form = forms.ControlForm(request.POST or None)
     form.set_people(case)
+    form.guard(request.user, case)
     problems: list[str] = []
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data

@@ -21,6 +21,7 @@ from safeguard.assessments import service
 from safeguard.assessments.checks import contradictions, sufficiency
 from safeguard.assessments.diff import diff_contents
 from safeguard.assessments.documents import Audience
+from safeguard.assessments.forms import PlanDoneForm, ReturnForm
 from safeguard.assessments.models import PlanAction, RiskAssessment
 from safeguard.assessments.record import SERIOUS_FEATURES, history_items, people_to_consider, returned_checks
 from safeguard.assessments.tier import tier_of
@@ -74,15 +75,17 @@ def assessment_list(request: HttpRequest, ref: str) -> HttpResponse:
     return _list_page(request, case)
 
 
-def _list_page(request: HttpRequest, case: Case, error: str = "") -> HttpResponse:
+def _list_page(request: HttpRequest, case: Case, error: str = "", refused: PlanDoneForm | None = None,
+               action_pk: int | None = None) -> HttpResponse:
     write_audit("case.viewed", user=request.user, case_ref=case.ref, object_type="case", object_id=str(case.pk),
                 detail={"source": "assessments"})
     day = service.today()
     facts = service.facts_for(case)
     context = {"case": case, "assessments": RiskAssessment.objects.filter(case=case).select_related("author"),
                "tier": tier_of(facts, day), "plan": service.plan_obligations(case, day),
-               "can_record": can_record(request.user, case), "error": error}
-    return render(request, "assessments/list.html", context)
+               "can_record": can_record(request.user, case), "error": error,
+               "refused": (action_pk, refused.data.get("note", "")) if refused is not None else None}
+    return render(request, "assessments/list.html", context, status=400 if refused is not None else 200)
 
 
 @require_safe
@@ -247,15 +250,21 @@ def assessment_return(request: HttpRequest, ref: str, pk: int) -> HttpResponse:
     case = _case(request, ref)
     assessment = _assessment(case, pk)
     error = ""
-    if request.method == "POST":
+    form = ReturnForm(request.POST if request.method == "POST" else None)
+    form.guard(request.user, case)
+    if request.method == "POST" and not form.is_valid():  # a never-disclose value: shown again, redacted
+        error = " ".join(str(m) for m in form.errors.get("reason", []))
+    elif request.method == "POST":
         try:
-            service.return_for_changes(assessment, request.user, request.POST.get("reason", ""))
+            service.return_for_changes(assessment, request.user, form.cleaned_data["reason"])
             return redirect("assessment-detail", ref=case.ref, pk=assessment.pk)
         except service.AssessmentError as exc:
             error = str(exc)
     if not service.may_countersign(request.user, assessment):
         raise Http404("No such assessment")
-    return render(request, "assessments/return.html", {"case": case, "assessment": assessment, "error": error})
+    return render(request, "assessments/return.html", {"case": case, "assessment": assessment, "error": error,
+                                                       "reason": form.data.get("reason", "") if error else ""},
+                  status=400 if form.errors else 200)
 
 
 @require_safe
@@ -322,8 +331,12 @@ def plan_action_done(request: HttpRequest, ref: str, action_pk: int) -> HttpResp
     action = PlanAction.objects.filter(case=case, pk=action_pk).first()
     if action is None:
         raise Http404("No such plan action")
+    form = PlanDoneForm(request.POST)
+    form.guard(request.user, case)
+    if not form.is_valid():  # a never-disclose value in the note: shown again on the list, redacted
+        return _list_page(request, case, error=ON_ENTRY, refused=form, action_pk=action.pk)
     try:
-        service.complete_plan_action(action, request.user, request.POST.get("note", ""))
+        service.complete_plan_action(action, request.user, form.cleaned_data["note"])
     except service.AssessmentError as exc:
         return _list_page(request, case, error=str(exc))
     if request.POST.get("return_to") == "case":  # marked done from the case page's Risk section

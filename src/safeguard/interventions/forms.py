@@ -17,6 +17,7 @@ from django import forms
 from safeguard.interventions import lifecycle
 from safeguard.interventions.catalogue import CATALOGUE, EXCLUSIONS
 from safeguard.interventions.models import Attendance, Cohort
+from safeguard.victims.forms import NeverDiscloseMixin
 from safeguard.web.datefield import GovDateField
 from safeguard.web.eventforms import Choice, Control
 
@@ -33,8 +34,10 @@ class Question:
     width: str = ""
 
 
-class GovForm(forms.Form):
-    """A form whose questions render as GOV.UK controls (set `questions` in the subclass)."""
+class GovForm(NeverDiscloseMixin, forms.Form):
+    """A form whose questions render as GOV.UK controls (set `questions` in the subclass). A view of a form about
+    one case calls `guard(user, case)` before validation: free text holding a never-disclose value of the case is
+    refused and shown again redacted (safeguard.victims.forms.NeverDiscloseMixin)."""
 
     questions: Sequence[Question] = ()
     form_id = "iv-form"

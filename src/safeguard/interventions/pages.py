@@ -208,6 +208,7 @@ def step(request: HttpRequest, pk: int, to_status: str) -> HttpResponse:
                      if to_status == "assessed_suitable" else [])
     form = StepForm(_posted(request), transition=transition, today=service.today(), cohorts=cohorts,
                     interventions=interventions if len(interventions) > 1 else ())
+    form.guard(request.user, referral.case)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         cohort = next((c for c in cohorts or [] if str(c.pk) == data.get("cohort")), None)
@@ -232,6 +233,7 @@ def rule16_decision(request: HttpRequest, pk: int) -> HttpResponse:
     _require(request, frozenset({"spo"}), "record a manager decision")
     referral = _referral(request, pk)
     form = DecisionForm(_posted(request))
+    form.guard(request.user, referral.case)
     if request.method == "POST" and form.is_valid():
         try:
             service.close_start_after_not_suitable(referral, user=request.user, decision=form.cleaned_data["decision"])
@@ -262,6 +264,7 @@ def note_exclusion(request: HttpRequest, ref: str) -> HttpResponse:
     _require(request, lifecycle.PRACTICE, "note a suitability exclusion")
     case = _case(request, ref)
     form = ExclusionForm(_posted(request), today=service.today())
+    form.guard(request.user, case)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:

@@ -21,6 +21,7 @@ from safeguard.interventions.catalogue import CATALOGUE, EXCLUSIONS, interventio
 from safeguard.interventions.models import Cohort
 from safeguard.limits import TEXT_MAX
 from safeguard.timeline.validate import TimelineError
+from safeguard.victims.forms import NeverDiscloseMixin
 
 STAFF_ROLES = frozenset({"practitioner", "spo", "head", "qa"})
 
@@ -32,7 +33,7 @@ def _staff_only(request: HttpRequest) -> str:
     return str(role)
 
 
-class ChangeForm(forms.Form):
+class ChangeForm(NeverDiscloseMixin, forms.Form):
     to_status = forms.ChoiceField(choices=[(s.code, s.label) for s in lifecycle.STATUSES])
     on = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
     reason = forms.CharField(required=False, max_length=30)
@@ -92,6 +93,7 @@ def referral_page(request: HttpRequest, pk: int) -> HttpResponse:
     errors: list[str] = []
     if request.method == "POST":
         form = ChangeForm(request.POST)
+        form.guard(request.user, referral.case)
         if form.is_valid():
             data = form.cleaned_data
             cohort = None

@@ -14,6 +14,7 @@ from safeguard.accounts.access import can_record, can_record_event
 from safeguard.cases.models import Case, CaseEvent
 from safeguard.signals_web import service
 from safeguard.signals_web.models import DISMISS_REASONS
+from safeguard.victims.forms import NeverDiscloseMixin
 from safeguard.web import queries
 from safeguard.web.eventforms import initial_from_event
 from safeguard.web.views.record import record_page
@@ -51,7 +52,7 @@ def confirm(request: HttpRequest, ref: str, seq: int) -> HttpResponse:
                        extra={"intro_template": "signals_web/_evidence.html", "suggestion": suggestion})
 
 
-class DismissForm(forms.Form):
+class DismissForm(NeverDiscloseMixin, forms.Form):
     reason = forms.ChoiceField(choices=DISMISS_REASONS, error_messages={
         "required": "Select why this is not new information to record", "invalid_choice": "Select a reason"})
     reason_text = forms.CharField(required=False, max_length=2000, widget=forms.Textarea)
@@ -68,6 +69,7 @@ class DismissForm(forms.Form):
 def dismiss(request: HttpRequest, ref: str, seq: int) -> HttpResponse:
     case, suggestion = _open(request, ref, seq)
     form = DismissForm(request.POST if request.method == "POST" else None)
+    form.guard(request.user, case)
     if request.method == "POST" and form.is_valid():
         service.dismiss(suggestion, user=request.user, reason=form.cleaned_data["reason"],
                         reason_text=form.cleaned_data["reason_text"])

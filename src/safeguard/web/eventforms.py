@@ -422,3 +422,10 @@ def _long(day: date | None) -> str:
 
 def _example(today: date) -> str:
     return f"{today.day} {today.month} {today.year}"
+
+
+class VoidForm(NeverDiscloseMixin, forms.Form):
+    """Why an event was entered in error (web.views.void). Emptiness and length are the action's to refuse
+    (safeguard.actions.voids.void_event); the form checks the reason for the case's never-disclose values."""
+
+    reason = forms.CharField(required=False, strip=False)

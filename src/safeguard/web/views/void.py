@@ -16,6 +16,7 @@ from safeguard.actions import ConflictError
 from safeguard.actions.voids import NoSuchEvent, VoidError, void_event
 from safeguard.cases.models import CaseEvent
 from safeguard.web import queries
+from safeguard.web.eventforms import VoidForm
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
@@ -30,12 +31,14 @@ def void_page(request: HttpRequest, ref: str, seq: int) -> HttpResponse:
     if event is None:
         raise Http404("No such event")
     errors: list[tuple[str, str]] = []
-    reason = ""
-    if request.method == "POST":
-        reason = request.POST.get("reason", "")
+    form = VoidForm(request.POST if request.method == "POST" else None)
+    form.guard(request.user, case)
+    if request.method == "POST" and not form.is_valid():  # a never-disclose value: shown again, redacted
+        errors += [(f"#{name}", str(m)) for name, messages in form.errors.items() for m in messages]
+    elif request.method == "POST":
         version = request.POST.get("version", "")
         try:
-            void_event(case, seq, reason=reason, user=request.user,
+            void_event(case, seq, reason=form.cleaned_data["reason"], user=request.user,
                        expected_version=int(version) if version.isdigit() else None)
         except NoSuchEvent:
             raise Http404("No such event") from None
@@ -47,5 +50,6 @@ def void_page(request: HttpRequest, ref: str, seq: int) -> HttpResponse:
             case.refresh_from_db()
         else:
             return redirect(f"{reverse('case', args=[case.ref])}?timeline=all#event-{seq}")
-    return render(request, "web/void.html", {"case": case, "event": event, "errors": errors, "reason": reason},
+    return render(request, "web/void.html", {"case": case, "event": event, "errors": errors,
+                                            "reason": form.data.get("reason", "")},
                   status=400 if errors else 200)
