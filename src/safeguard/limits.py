@@ -10,6 +10,7 @@ Plain Python, no Django: the model check below reads a model instance's `_meta` 
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from collections.abc import Mapping
@@ -136,13 +137,19 @@ def check_lengths(instance: Any) -> None:
 def check_row(model: Any, row: Mapping[str, Any]) -> None:
     """The same for a row of `model` given as {attname: value}: what the bulk writer (actions.rows) inserts or
     updates with bulk_create, COPY or QuerySet.update, which send no pre_save."""
-    meta = model._meta
-    for field in meta.concrete_fields:
-        if field.get_internal_type() not in {"CharField", "TextField", "SlugField"}:
-            continue
-        value = row.get(field.attname)
+    for attname, name, limit in _limited_columns(model):
+        value = row.get(attname)
         if value is None or not hasattr(value, "__len__"):
             continue
-        limit = text_limit(meta.label, field)
-        if limit is not None and len(value) > limit:
-            raise Refused(meta.label, field.name, f"at most {limit:,} characters, got {len(value):,}")
+        if len(value) > limit:
+            raise Refused(model._meta.label, name, f"at most {limit:,} characters, got {len(value):,}")
+
+
+@functools.cache
+def _limited_columns(model: Any) -> tuple[tuple[str, str, int], ...]:
+    """(attname, name, limit) of each text column of `model` with a limit: worked out once per model, since
+    check_row runs on every save and on every row the bulk writer sends."""
+    meta = model._meta
+    return tuple((field.attname, field.name, limit) for field in meta.concrete_fields
+                 if field.get_internal_type() in {"CharField", "TextField", "SlugField"}
+                 and (limit := text_limit(meta.label, field)) is not None)
