@@ -99,6 +99,15 @@ def refs_for(case: Case, last_on: date | None | object = ...) -> Refs:
     return refs
 
 
+def refuse_stale(locked: Case, expected_version: int | None, *, then: str) -> None:
+    """ConflictError when the locked case is no longer at the version its editor opened (None: not checked)."""
+    if expected_version is not None and locked.version != expected_version:
+        raise ConflictError(
+            f"Case {locked.ref} was changed by someone else since you opened it (version {expected_version}, "
+            f"now {locked.version}). Nothing was saved: reload the case and {then}."
+        )
+
+
 def record_event(case: Case, event: dict[str, Any], *, user: Any = None, source: str = "web",
                  expected_version: int | None = None, evaluate: bool = True, as_of: date | None = None,
                  refs: Refs | None = None, recorded_on: date | None = None) -> CaseEvent:
@@ -120,11 +129,7 @@ def record_event(case: Case, event: dict[str, Any], *, user: Any = None, source:
     # nothing, so a refusal leaves the caller's transaction as it was.
     with_practitioner = refs is None and "by" in event
     locked = _lock(case, with_practitioner=with_practitioner)
-    if expected_version is not None and locked.version != expected_version:
-        raise ConflictError(
-            f"Case {locked.ref} was changed by someone else since you opened it (version {expected_version}, "
-            f"now {locked.version}). Nothing was saved: reload the case and enter the change again."
-        )
+    refuse_stale(locked, expected_version, then="enter the change again")
     # With an evaluation to follow, read the case's log once: validation needs its last date, the new event its
     # seq, and the evaluation every event. Without one (an import evaluates at the end), only the two maxima.
     rows = read_log(locked.pk) if evaluate else None

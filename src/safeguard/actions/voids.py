@@ -13,7 +13,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
 from safeguard.accounts.access import can_void_event
-from safeguard.actions.events import ConflictError, in_force, read_log
+from safeguard.actions.events import in_force, read_log, refuse_stale
 from safeguard.api import outbox
 from safeguard.audit.chain import VOID_FIELDS, fields_of, void_digest
 from safeguard.audit.log import write_audit
@@ -54,11 +54,7 @@ def void_event(case: Case, seq: int, *, reason: str, user: Any, expected_version
         raise VoidError("reason", f"The reason must be {REASON_LIMIT} characters or fewer")
     with transaction.atomic():
         locked = Case.objects.select_for_update(of=("self",)).get(pk=case.pk)
-        if expected_version is not None and locked.version != expected_version:
-            raise ConflictError(
-                f"Case {locked.ref} was changed by someone else since you opened it (version {expected_version}, "
-                f"now {locked.version}). Nothing was saved: reload the case and try again."
-            )
+        refuse_stale(locked, expected_version, then="try again")
         event = CaseEvent.objects.filter(case=locked, seq=seq).first()
         if event is None:
             raise NoSuchEvent("seq", f"Case {locked.ref} has no event {seq}")
